@@ -1,0 +1,211 @@
+"""The ``marsad`` command: a thin shell over the Python API.
+
+Each command parses its arguments and calls the same-named function of the library;
+domain errors (:class:`marsad.errors.MarsadError`) become one clear line on stderr and
+a non-zero exit, never a traceback.
+
+Exit codes: 0 success; 1 an error, or a batch in which some records were bad (the good
+ones are still written); 2 a usage error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import click
+
+from . import __version__
+from .config import Config
+from .doc import Article, Document
+from .errors import MarsadError
+from .ingest.files import BadRecord, open_path
+from .pipeline import load, parse_published
+from .render import render_text
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"marsad: error: {message}", err=True)
+    sys.exit(code)
+
+
+def friendly_errors(fn: F) -> F:
+    """Turn library errors into one line on stderr and an exit code (datasette-style)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except MarsadError as e:
+            _fail(str(e))
+        except KeyboardInterrupt:
+            click.echo("marsad: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()  # output piped into head: stop quietly
+            sys.exit(1)
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.I)
+
+
+def parse_size(value: str) -> int:
+    """Parse ``50MB``, ``512k``, ``1G`` or a plain byte count.
+
+    >>> parse_size("50MB"), parse_size("512k"), parse_size("1000")
+    (50000000, 512000, 1000)
+    """
+    m = _SIZE.match(value)
+    if not m:
+        raise click.BadParameter(f"{value!r} is not a size; write it like 50MB, 512k or 1000000")
+    factor = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}[m.group(2).lower()]
+    return int(float(m.group(1)) * factor)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="marsad")
+def main() -> None:
+    """marsad: Arabic news to source-linked facts (entities, quotes, time, events)."""
+
+
+def _load_config(config_path: str | None, max_size: str | None) -> Config:
+    config = Config.from_toml(config_path) if config_path else Config.default()
+    if max_size:
+        config = config.override("limits.max_article_bytes", parse_size(max_size))
+    return config
+
+
+def _write(doc: Document, fmt: str, out: TextIO, *, tokens: bool) -> None:
+    if fmt == "text":
+        out.write(render_text(doc))
+    elif fmt == "jsonl":
+        out.write(json.dumps(doc.to_dict(tokens=tokens), ensure_ascii=False) + "\n")
+    else:
+        out.write(json.dumps(doc.to_dict(tokens=tokens), ensure_ascii=False, indent=2) + "\n")
+
+
+@main.command("extract")
+@click.argument("path", type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("--published", help="Document date (YYYY-MM-DD), recorded as 'given'.")
+@click.option("--title", help="The headline, when it is not the first line of a .txt file.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "jsonl", "text"]),
+    help="Output format. Default: jsonl for JSONL or JSON-array input, json otherwise.",
+)
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="A TOML file overriding default_config.toml.")
+@click.option("--max-size", help="Largest article accepted, e.g. 20MB (default 10MB).")
+@click.option("--tokens", is_flag=True, help="Also write tokens and their clitic words.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write here instead of standard output.")
+@friendly_errors
+def extract_cli(
+    path: str,
+    published: str | None,
+    title: str | None,
+    fmt: str | None,
+    config_path: str | None,
+    max_size: str | None,
+    tokens: bool,
+    output: str | None,
+) -> None:
+    """Extract facts from one article or a batch: PATH is .txt, .json, .jsonl or - (stdin).
+
+    A .txt file's first line is the headline when a blank line follows it. JSON records
+    take text (or content), title, published (or date), id, url and outlet. In a JSONL
+    batch a bad line is reported with its line number and the others go on.
+    """
+    config = _load_config(config_path, max_size)
+    if published is not None:
+        published = parse_published(published, source="--published")
+    source = open_path(path, max_bytes=config.limits.max_article_bytes)
+    fmt = fmt or ("jsonl" if source.is_stream else "json")
+    nlp = load(config)
+    out: TextIO = Path(output).open("w", encoding="utf-8") if output else sys.stdout
+    good = bad = 0
+    try:
+        for record in source.records:
+            if isinstance(record, BadRecord):
+                bad += 1
+                click.echo(f"marsad: skipped {record.error}", err=True)
+                continue
+            _apply_overrides(record, published=published, title=title)
+            try:
+                doc = nlp(record)
+            except MarsadError as e:
+                if not source.is_stream:
+                    raise
+                bad += 1
+                click.echo(f"marsad: skipped {record.source}: {e}", err=True)
+                continue
+            _write(doc, fmt, out, tokens=tokens)
+            out.flush()
+            good += 1
+    finally:
+        if output:
+            out.close()
+    if bad:
+        click.echo(f"marsad: {good} written, {bad} skipped", err=True)
+        sys.exit(1)
+
+
+def _apply_overrides(article: Article, *, published: str | None, title: str | None) -> None:
+    if published is not None:
+        article.published, article.published_source = published, "given"
+    if title is not None:
+        # the given headline replaces one read from the first line
+        if article.title is not None:
+            article.text = f"{article.title}\n\n{article.text}"
+        article.title = title
+
+
+@main.command("eval")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--pred", "pred_dir", type=click.Path(exists=True, file_okay=False),
+              help="Score stored predictions (DIR/<gold name>.json) instead of running the pipeline.")
+@click.option("--published", help="'gold' to pass the gold file's date, or a YYYY-MM-DD date. "
+              "Default: none, so the pipeline must find the date itself.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="Only the score table, no missed/spurious items.")
+@friendly_errors
+def eval_cli(gold: tuple[str, ...], pred_dir: str | None, published: str | None,
+             as_json: bool, quiet: bool) -> None:
+    """Score the pipeline against gold files (shared/spec/gold-format.md): P/R/F1 per layer."""
+    from .eval.run import evaluate, format_report
+
+    if published not in (None, "gold"):
+        published = parse_published(published, source="--published")
+    scores, totals = evaluate(gold, pred_dir=pred_dir, published=published)
+    if as_json:
+        click.echo(json.dumps(
+            {"documents": [s.to_dict() for s in scores],
+             "total": {k: v.to_dict() for k, v in totals.items()}},
+            ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(scores, totals, details=not quiet))
+
+
+@main.command("stages")
+def stages_cli() -> None:
+    """List the registered pipeline stages with what they require and assign."""
+    from .registry import registry
+
+    for name in registry.names():
+        info = registry.get(name)
+        click.echo(f"{name}  [{info.section}]  {info.summary}")
+        click.echo(f"    requires: {', '.join(info.requires)}")
+        click.echo(f"    assigns:  {', '.join(info.assigns)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
