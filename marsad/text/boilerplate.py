@@ -33,6 +33,7 @@ class _Rule:
     zone: str
     pattern: re.Pattern[str]
     max_words: int
+    not_prose: bool
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class _Rules:
 def _rules() -> _Rules:
     data = load_json("text/data/boilerplate.json")
     rules = tuple(
-        _Rule(r["reason"], r["zone"], re.compile(r["pattern"], re.IGNORECASE), r["max_words"])
+        _Rule(r["reason"], r["zone"], re.compile(r["pattern"], re.IGNORECASE), r["max_words"],
+              bool(r.get("not_prose")))
         for r in data["rules"]
     )
     return _Rules(
@@ -56,6 +58,7 @@ def _rules() -> _Rules:
 
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _TERMINAL_END = re.compile(r"[.!?؟…:]\W*$")
+_SENTENCE_END = re.compile(r"[.!?؟]\W*$")
 
 
 def classify_line(line: str) -> tuple[str, str] | None:
@@ -71,7 +74,10 @@ def classify_line(line: str) -> tuple[str, str] | None:
         return None
     bare = _DIACRITICS.sub("", norm(line.strip()))
     words = len(bare.split())
+    prose = words > 6 and bool(_SENTENCE_END.search(bare))
     for rule in rules.rules:
+        if rule.not_prose and prose:
+            continue
         if words <= rule.max_words and rule.pattern.search(bare):
             return rule.zone, rule.reason
     return None

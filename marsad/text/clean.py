@@ -35,7 +35,7 @@ StepFn = Callable[[str], tuple[str, int]]
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # C0 and C1 control characters except \n (tabs are turned into spaces first).
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
-_LATIN1_LETTER = re.compile("[\u00c0-\u00ff]")
+_LATIN1_LETTER = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LETTER = re.compile(r"[^\W\d_]")
 _MULTI_SPACE = re.compile(r" {2,}")
@@ -131,13 +131,36 @@ def mojibake(text: str) -> tuple[str, int]:
         return text, 0
     for wrong, right in tables.mojibake_attempts:
         try:
-            fixed = text.encode(wrong).decode(right)
+            raw = _sloppy_cp1252(text) if wrong == "sloppy-cp1252" else text.encode(wrong)
+            fixed = raw.decode(right)
         except (UnicodeEncodeError, UnicodeDecodeError):
             continue
         arabic = len(_ARABIC_LETTER.findall(fixed))
         if arabic >= 0.5 * len(_LETTER.findall(fixed)) and "\ufffd" not in fixed:
             return fixed, 1
     return text, 0
+
+
+@lru_cache(maxsize=1)
+def _cp1252_bytes() -> dict[int, int]:
+    """windows-1252 as browsers read it: its 0x80-0x9F letters, and latin-1 elsewhere
+    (so the five bytes cp1252 leaves undefined survive as C1 controls, ftfy's
+    "sloppy-windows-1252")."""
+    table = {b: b for b in range(256)}
+    for b in range(0x80, 0xA0):
+        try:
+            table[ord(bytes([b]).decode("cp1252"))] = b
+        except UnicodeDecodeError:
+            pass
+    return table
+
+
+def _sloppy_cp1252(text: str) -> bytes:
+    table = _cp1252_bytes()
+    try:
+        return bytes(table[ord(c)] for c in text)
+    except KeyError as e:
+        raise UnicodeEncodeError("sloppy-cp1252", text, 0, 1, "not a cp1252 character") from e
 
 
 def newlines(text: str) -> tuple[str, int]:

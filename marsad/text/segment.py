@@ -134,33 +134,32 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """
     rules = _sentence_rules()
     out: list[tuple[int, int]] = []
-    depth = 0
-    toggled = False
+    # the closers we wait for, innermost last: nested «… “…” …» and „…“ both work
+    expected: list[str] = []
     sent_start = start
     for m in rules.scan_re.finditer(text, start, end):
         ch = m.group()
-        if ch in rules.openers and not (ch in rules.closers and depth > 0):
-            depth += 1
+        closes = bool(expected) and ch == expected[-1]
+        if closes:
+            expected.pop()
+        elif ch in rules.toggles:
+            expected.append(ch)  # a straight quote opens; the same mark closes it
             continue
-        if ch in rules.closers:
-            if depth > 0:
-                depth -= 1
-                if depth == 0 and not toggled and text[m.start() - 1] in rules.terminals:
-                    cut = _after_closers(text, m.end(), end, rules)
-                    if _ends_here(text, cut, end):
-                        out.append((sent_start, cut))
-                        sent_start = cut
+        elif ch in rules.openers:
+            expected.append(rules.openers[ch])
             continue
-        if ch in rules.toggles:
-            toggled = not toggled
-            if not toggled and depth == 0 and text[m.start() - 1] in rules.terminals:
+        elif ch in rules.closers:
+            continue  # a stray closer: ignore it
+        if closes:
+            # a quotation that ends with a terminal mark ends the sentence too
+            if not expected and text[m.start() - 1] in rules.terminals:
                 cut = _after_closers(text, m.end(), end, rules)
                 if _ends_here(text, cut, end):
                     out.append((sent_start, cut))
                     sent_start = cut
             continue
         # a run of terminal marks
-        if depth > 0 or toggled:
+        if expected:
             continue
         if ch == "." and _is_abbreviation_or_number(text, m.start(), m.end(), end, rules):
             continue
@@ -185,7 +184,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _after_closers(text: str, pos: int, end: int, rules: _SentenceRules) -> int:
     """Move past closing brackets and quotes that belong to the sentence just ended."""
-    while pos < end and (text[pos] in rules.closers or text[pos] in ")]}"):
+    while pos < end and (text[pos] in rules.closers or text[pos] in rules.toggles or text[pos] in ")]}"):
         pos += 1
     return pos
 
@@ -278,8 +277,14 @@ def clitic_split(token: str) -> tuple[tuple[int, int, str, str], ...]:
     # (skeleton start, skeleton end, form, kind)
     parts: list[tuple[int, int, str, str]] = []
     k = 0
+    # a listed whole word carrying an enclitic («وزيرها», «بلادهم») keeps its first letter
+    protected = any(
+        skel.endswith(enc) and norm(skel[: n - len(enc)]) in rules.whole for enc in rules.enclitics
+    )
     tatweel_cut = _tatweel_cut(token, letters)
-    if tatweel_cut:
+    if protected:
+        pass
+    elif tatweel_cut:
         for j in range(tatweel_cut):
             parts.append((j, j + 1, skel[j], "proclitic"))
         k = tatweel_cut
@@ -298,12 +303,17 @@ def clitic_split(token: str) -> tuple[tuple[int, int, str, str], ...]:
             ):
                 parts.append((k, k + 1, head, "proclitic"))
                 k += 1
-            elif head in rules.future and tail[0] in _PRESENT_PREFIX and len(tail) >= 3:
+            elif (
+                head in rules.future
+                and tail[0] in _PRESENT_PREFIX
+                and len(tail) >= 3
+                and not tail.endswith(("ة", "ات"))  # a verb never ends so: «سيطرة», «سيارات»
+            ):
                 parts.append((k, k + 1, head, "proclitic"))
                 k += 1
     rest = skel[k:]
     has_article = False
-    if norm(rest) not in rules.whole:
+    if not protected and norm(rest) not in rules.whole:
         if rest.startswith("ال") and len(rest) - 2 >= rules.min_stem:
             parts.append((k, k + 2, "ال", "article"))
             k += 2
@@ -336,7 +346,7 @@ def clitic_split(token: str) -> tuple[tuple[int, int, str, str], ...]:
     # map skeleton offsets to token offsets; marks and tatweel go with the letter before
     out = []
     for i, (s, e, form, kind) in enumerate(parts):
-        start = letters[s] if s < n else len(token)
+        start = 0 if i == 0 else letters[s] if s < n else len(token)
         end = letters[e] if e < n else len(token)
         if i == len(parts) - 1:
             end = len(token)
