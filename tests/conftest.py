@@ -1,0 +1,56 @@
+"""Shared fixtures (one global conftest, as spaCy's tests README asks)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from marsad import Document, load
+from marsad.pipeline import Pipeline
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CASES = Path(__file__).parent / "cases"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the test when it is absent."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"../shared not present ({p})")
+    return p
+
+
+def load_cases(name: str) -> list[dict]:
+    """Load tests/cases/<name>.json."""
+    return json.loads((CASES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Pipeline:
+    return load()
+
+
+@pytest.fixture
+def news_text() -> str:
+    # written for the tests: a headline, a standfirst, a caption, body and boilerplate
+    return (
+        "وزير الخارجية القطري يلتقي نظيره الأردني في الدوحة\n\n"
+        "بحث الجانبان التطورات الإقليمية وسبل تعزيز التعاون الثنائي.\n\n"
+        "• لقاء\n"
+        "الوزيران خلال اللقاء في الدوحة\n\n"
+        "استقبل وزير الخارجية القطري نظيره الأردني اليوم الأحد. وقال في بيان: «نرحّب بكل "
+        "مبادرة للسلام. والحوار هو الطريق الوحيد».\n\n"
+        "وأضاف أنّ البلدين سيعقدان اجتماعاً آخر بعد أسبوعين.\n\n"
+        "اقرأ أيضاً: قمة خليجية في الرياض الشهر المقبل\n\n"
+        "تابعونا على فيسبوك وتويتر"
+    )
+
+
+@pytest.fixture
+def news_doc(nlp: Pipeline, news_text: str) -> Document:
+    from marsad.ingest.files import article_from_text
+
+    return nlp(article_from_text(news_text, "news.txt"))
