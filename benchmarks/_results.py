@@ -1,0 +1,51 @@
+"""Shared helpers for benchmark scripts: corpus loading and RESULTS.md sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+SHARED = HERE.parent.parent / "shared"
+SAUDINEWSNET = SHARED / "data" / "saudinewsnet" / "dataset"
+
+
+def saudinewsnet(limit_files: int | None = None) -> Iterator[dict]:
+    """Yield SaudiNewsNet articles (dicts with content, title, ...) from the zip files."""
+    files = sorted(SAUDINEWSNET.glob("*.zip"))[:limit_files]
+    for f in files:
+        with zipfile.ZipFile(f) as z:
+            for name in z.namelist():
+                yield from json.loads(z.read(name))
+
+
+def machine() -> str:
+    """A one-line description of this machine."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}; Python {platform.python_version()}; {platform.system()}"
+
+
+def write_section(name: str, body: str) -> None:
+    """Replace (or add) the section ``name`` of RESULTS.md, leaving the others alone."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    block = f"{start}\n{body.rstrip()}\n\n_Measured {stamp} on {machine()}._\n{end}"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else (
+        "# Benchmark results\n\nWritten by the scripts in this folder; do not edit by hand.\n"
+    )
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
