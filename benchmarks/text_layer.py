@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from marsad.doc import Document  # noqa: E402
-from marsad.text.clean import clean  # noqa: E402
-from marsad.text.segment import segment  # noqa: E402
+from _results import SAUDINEWSNET, saudinewsnet, write_section
 
-from _results import SAUDINEWSNET, saudinewsnet, write_section  # noqa: E402
+from marsad.doc import Document
+from marsad.text.clean import clean
+from marsad.text.segment import segment
 
 
 def run_once(texts: list[str]) -> dict[str, float]:
@@ -35,9 +35,14 @@ def run_once(texts: list[str]) -> dict[str, float]:
     t2 = time.perf_counter()
     n_words = sum(len(tok.words) for d in docs for tok in d.tokens)
     t3 = time.perf_counter()
-    return {"clean": t1 - t0, "segment": t2 - t1, "materialise": t3 - t2,
-            "tokens": float(sum(d.n_tokens for d in docs)), "words": float(n_words),
-            "sentences": float(sum(len(d.sentences) for d in docs))}
+    return {
+        "clean": t1 - t0,
+        "segment": t2 - t1,
+        "materialise": t3 - t2,
+        "tokens": float(sum(d.n_tokens for d in docs)),
+        "words": float(n_words),
+        "sentences": float(sum(len(d.sentences) for d in docs)),
+    }
 
 
 def main() -> int:
@@ -71,7 +76,10 @@ def main() -> int:
     for label, secs in rows:
         lines.append(f"| {label} | {secs:.2f} | {mb / secs:.2f} | {len(texts) / secs:,.0f} |")
     ok = mb / (clean_s + seg_s) >= 5.0
-    lines += ["", f"Target: ≥ 5 MB/s per core for cleaning + segmentation: **{'met' if ok else 'NOT met'}**."]
+    lines += [
+        "",
+        f"Target: ≥ 5 MB/s per core for cleaning + segmentation: **{'met' if ok else 'NOT met'}**.",
+    ]
     body = "\n".join(lines)
     write_section("text_layer", body)
     print(body)

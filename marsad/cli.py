@@ -99,15 +99,25 @@ def _write(doc: Document, fmt: str, out: TextIO, *, tokens: bool) -> None:
 @click.option("--published", help="Document date (YYYY-MM-DD), recorded as 'given'.")
 @click.option("--title", help="The headline, when it is not the first line of a .txt file.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "jsonl", "text"]),
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "text"]),
     help="Output format. Default: jsonl for JSONL or JSON-array input, json otherwise.",
 )
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              help="A TOML file overriding default_config.toml.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A TOML file overriding default_config.toml.",
+)
 @click.option("--max-size", help="Largest article accepted, e.g. 20MB (default 10MB).")
 @click.option("--tokens", is_flag=True, help="Also write tokens and their clitic words.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write here instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write here instead of standard output.",
+)
 @friendly_errors
 def extract_cli(
     path: str,
@@ -131,7 +141,8 @@ def extract_cli(
     source = open_path(path, max_bytes=config.limits.max_article_bytes)
     fmt = fmt or ("jsonl" if source.is_stream else "json")
     nlp = load(config)
-    out: TextIO = Path(output).open("w", encoding="utf-8") if output else sys.stdout
+    # closed in the finally below; a with-block cannot cover "file or stdout" as plainly
+    out: TextIO = Path(output).open("w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     good = bad = 0
     try:
         for record in source.records:
@@ -171,15 +182,23 @@ def _apply_overrides(article: Article, *, published: str | None, title: str | No
 
 @main.command("eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--pred", "pred_dir", type=click.Path(exists=True, file_okay=False),
-              help="Score stored predictions (DIR/<gold name>.json) instead of running the pipeline.")
-@click.option("--published", help="'gold' to pass the gold file's date, or a YYYY-MM-DD date. "
-              "Default: none, so the pipeline must find the date itself.")
+@click.option(
+    "--pred",
+    "pred_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Score stored predictions (DIR/<gold name>.json) instead of running the pipeline.",
+)
+@click.option(
+    "--published",
+    help="'gold' to pass the gold file's date, or a YYYY-MM-DD date. "
+    "Default: none, so the pipeline must find the date itself.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the score table, no missed/spurious items.")
 @friendly_errors
-def eval_cli(gold: tuple[str, ...], pred_dir: str | None, published: str | None,
-             as_json: bool, quiet: bool) -> None:
+def eval_cli(
+    gold: tuple[str, ...], pred_dir: str | None, published: str | None, as_json: bool, quiet: bool
+) -> None:
     """Score the pipeline against gold files (shared/spec/gold-format.md): P/R/F1 per layer."""
     from .eval.run import evaluate, format_report
 
@@ -187,10 +206,16 @@ def eval_cli(gold: tuple[str, ...], pred_dir: str | None, published: str | None,
         published = parse_published(published, source="--published")
     scores, totals = evaluate(gold, pred_dir=pred_dir, published=published)
     if as_json:
-        click.echo(json.dumps(
-            {"documents": [s.to_dict() for s in scores],
-             "total": {k: v.to_dict() for k, v in totals.items()}},
-            ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "documents": [s.to_dict() for s in scores],
+                    "total": {k: v.to_dict() for k, v in totals.items()},
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         click.echo(format_report(scores, totals, details=not quiet))
 

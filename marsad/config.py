@@ -141,18 +141,24 @@ def _coerce(key: str, hint: Any, value: Any) -> Any:
     origin = get_origin(hint)
     if origin is tuple:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(Errors.E204.format(key=key, expected="a list of strings", value=value))
+            raise ConfigError(
+                Errors.E204.format(key=key, expected="a list of strings", value=value)
+            )
         return tuple(value)
     if origin is Literal:
         allowed = get_args(hint)
         if value not in allowed:
             raise ConfigError(
-                Errors.E204.format(key=key, expected="one of " + ", ".join(map(repr, allowed)), value=value)
+                Errors.E204.format(
+                    key=key, expected="one of " + ", ".join(map(repr, allowed)), value=value
+                )
             )
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ConfigError(Errors.E204.format(key=key, expected="a positive integer", value=value))
+            raise ConfigError(
+                Errors.E204.format(key=key, expected="a positive integer", value=value)
+            )
         return value
     if hint is bool and not isinstance(value, bool):
         raise ConfigError(Errors.E204.format(key=key, expected="true or false", value=value))

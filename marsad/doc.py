@@ -299,7 +299,7 @@ class Document:
         self,
         text: str,
         *,
-        id: str | None = None,  # noqa: A002 - the contract's field name
+        id: str | None = None,
         title: str | None = None,
         published: str | None = None,
         published_source: str | None = None,
@@ -323,7 +323,12 @@ class Document:
         self._token_table: TokenTable | None = None
         self.entities: list[Entity] = []
         # Declared span groups (STYLE rule 7): stages write here, never ad-hoc attributes.
-        self.spans: dict[str, list[Any]] = {"mentions": [], "quotes": [], "timexes": [], "events": []}
+        self.spans: dict[str, list[Any]] = {
+            "mentions": [],
+            "quotes": [],
+            "timexes": [],
+            "events": [],
+        }
         # Namespace for registered extensions: a stage declares "doc.ext['key']" in assigns.
         self.ext: dict[str, Any] = {}
         self._bounds: tuple[list[int], list[int]] | None = None
@@ -388,9 +393,7 @@ class Document:
             self._bounds = (sorted(starts), sorted(ends))
         return self._bounds
 
-    def char_span(
-        self, start: int, end: int, *, alignment_mode: AlignmentMode = "strict"
-    ) -> Span:
+    def char_span(self, start: int, end: int, *, alignment_mode: AlignmentMode = "strict") -> Span:
         """Return the span ``[start:end]``, checked against token and word boundaries.
 
         Before tokenisation any in-range offsets are accepted. After it, ``strict``
@@ -401,9 +404,7 @@ class Document:
             AlignmentError: offsets out of range, or misaligned in strict mode.
         """
         if not 0 <= start <= end <= len(self._text):
-            raise AlignmentError(
-                Errors.E300.format(start=start, end=end, length=len(self._text))
-            )
+            raise AlignmentError(Errors.E300.format(start=start, end=end, length=len(self._text)))
         if self.n_tokens and start < end:
             starts, ends = self._boundaries()
             ok_start = _contains(starts, start)
@@ -522,7 +523,13 @@ class Document:
                     "text": t.text,
                     "kind": t.kind,
                     "words": [
-                        {"start": w.start, "end": w.end, "text": w.text, "form": w.form, "kind": w.kind}
+                        {
+                            "start": w.start,
+                            "end": w.end,
+                            "text": w.text,
+                            "form": w.form,
+                            "kind": w.kind,
+                        }
                         for w in t.words
                     ],
                 }
@@ -568,34 +575,59 @@ class Document:
 
         for i, b in enumerate(data.get("blocks", [])):
             doc.blocks.append(
-                Block(b["start"], b["end"], text[b["start"] : b["end"]], i=i, zone=b["zone"],
-                      reason=b.get("reason"))
+                Block(
+                    b["start"],
+                    b["end"],
+                    text[b["start"] : b["end"]],
+                    i=i,
+                    zone=b["zone"],
+                    reason=b.get("reason"),
+                )
             )
         for i, s in enumerate(data.get("sentences", [])):
             doc.sentences.append(
-                Sentence(s["start"], s["end"], text[s["start"] : s["end"]], i=i,
-                         block=s.get("block", -1), zone=s.get("zone", "body"))
+                Sentence(
+                    s["start"],
+                    s["end"],
+                    text[s["start"] : s["end"]],
+                    i=i,
+                    block=s.get("block", -1),
+                    zone=s.get("zone", "body"),
+                )
             )
         for e in data["entities"]:
             ent = Entity(
-                id=e["id"], type=e["type"], name=e["name"], name_en=e.get("name_en"),
-                kb_id=e.get("kb_id"), wikidata=e.get("wikidata"), country=e.get("country"),
+                id=e["id"],
+                type=e["type"],
+                name=e["name"],
+                name_en=e.get("name_en"),
+                kb_id=e.get("kb_id"),
+                wikidata=e.get("wikidata"),
+                country=e.get("country"),
                 sector=e.get("sector"),
-                roles=[Role(r["title"], r.get("country"), r.get("start"), r.get("end"))
-                       for r in e.get("roles", [])],
+                roles=[
+                    Role(r["title"], r.get("country"), r.get("start"), r.get("end"))
+                    for r in e.get("roles", [])
+                ],
             )
             for m in e.get("mentions", []):
                 s = span(m)
-                mention = Mention(s.start, s.end, s.text, entity=ent.id, label=ent.type,
-                                  kb_id=ent.kb_id)
+                mention = Mention(
+                    s.start, s.end, s.text, entity=ent.id, label=ent.type, kb_id=ent.kb_id
+                )
                 ent.mentions.append(mention)
                 doc.spans["mentions"].append(mention)
             doc.entities.append(ent)
         doc.spans["mentions"].sort(key=lambda m: (m.start, m.end))
         for q in data["quotes"]:
             doc.spans["quotes"].append(
-                Quote(kind=q["kind"], cue=span(q["cue"]), content=span(q["content"]),
-                      speaker=q.get("speaker"), speaker_text=q.get("speaker_text"))
+                Quote(
+                    kind=q["kind"],
+                    cue=span(q["cue"]),
+                    content=span(q["content"]),
+                    speaker=q.get("speaker"),
+                    speaker_text=q.get("speaker_text"),
+                )
             )
         for t in data["timexes"]:
             s = span(t)
@@ -605,11 +637,17 @@ class Document:
         for ev in data["events"]:
             doc.spans["events"].append(
                 Event(
-                    type=ev["type"], trigger=span(ev["trigger"]), sentence=ev.get("sentence", -1),
-                    mode=ev.get("mode"), modality=list(ev.get("modality", [])),
-                    actors=list(ev.get("actors", [])), recipients=list(ev.get("recipients", [])),
-                    location=ev.get("location"), date=ev.get("date"),
-                    date_source=ev.get("date_source", "none"), cameo=ev.get("cameo"),
+                    type=ev["type"],
+                    trigger=span(ev["trigger"]),
+                    sentence=ev.get("sentence", -1),
+                    mode=ev.get("mode"),
+                    modality=list(ev.get("modality", [])),
+                    actors=list(ev.get("actors", [])),
+                    recipients=list(ev.get("recipients", [])),
+                    location=ev.get("location"),
+                    date=ev.get("date"),
+                    date_source=ev.get("date_source", "none"),
+                    cameo=ev.get("cameo"),
                     quad=ev.get("quad"),
                 )
             )

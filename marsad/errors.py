@@ -40,10 +40,7 @@ class Errors(metaclass=_CodedMeta):
         "articles (JSONL, one per line) or raise the limit with --max-size."
     )
     E105 = "{path}: invalid JSON ({detail}). Fix the JSON, or use .txt for plain text."
-    E106 = (
-        "{path}: the JSON record has no text. Give the article in a 'text' or "
-        "'content' field."
-    )
+    E106 = "{path}: the JSON record has no text. Give the article in a 'text' or 'content' field."
     E107 = (
         "{path}: 'published' is {value!r}, not an ISO date. Use YYYY-MM-DD or "
         "YYYY-MM-DDTHH:MM[:SS]."

@@ -157,7 +157,9 @@ class Pipeline:
                 raise
             except Exception as e:
                 raise StageError(
-                    Errors.E205.format(name=stage.name, doc_id=doc.id, detail=f"{type(e).__name__}: {e}"),
+                    Errors.E205.format(
+                        name=stage.name, doc_id=doc.id, detail=f"{type(e).__name__}: {e}"
+                    ),
                     stage=stage.name,
                     doc_id=doc.id,
                 ) from e
@@ -213,7 +215,7 @@ def extract(
     *,
     title: str | None = None,
     published: str | dt.date | None = None,
-    id: str | None = None,  # noqa: A002 - the contract's field name
+    id: str | None = None,
     url: str | None = None,
     outlet: str | None = None,
     config: Config | None = None,

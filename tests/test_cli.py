@@ -40,14 +40,22 @@ def test_cli_extract_txt_emits_valid_contract(runner: CliRunner, tmp_path: Path)
     assert d["title"] == "العنوان هنا" and d["published"] == "2024-03-14"
     assert d["published_source"] == "given"
     Document.from_dict(d).validate()
-    assert [d["text"][s["start"]:s["end"]] for s in d["sentences"]][1] == "قال المتحدث باسم الحكومة إنّ «الاجتماع انتهى»."
+    assert [d["text"][s["start"] : s["end"]] for s in d["sentences"]][
+        1
+    ] == "قال المتحدث باسم الحكومة إنّ «الاجتماع انتهى»."
 
 
-def test_cli_extract_jsonl_in_jsonl_out_in_order_with_bad_lines(runner: CliRunner, tmp_path: Path) -> None:
-    lines = [json.dumps({"id": "one", "text": "الخبر الأول."}, ensure_ascii=False),
-             "{broken",
-             json.dumps({"id": "two", "content": "الخبر الثاني.", "date": "2015-07-21"}, ensure_ascii=False),
-             json.dumps({"id": "three", "text": "\u200f \u200f"})]
+def test_cli_extract_jsonl_in_jsonl_out_in_order_with_bad_lines(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    lines = [
+        json.dumps({"id": "one", "text": "الخبر الأول."}, ensure_ascii=False),
+        "{broken",
+        json.dumps(
+            {"id": "two", "content": "الخبر الثاني.", "date": "2015-07-21"}, ensure_ascii=False
+        ),
+        json.dumps({"id": "three", "text": "\u200f \u200f"}),
+    ]
     path = _write(tmp_path, "b.jsonl", "\n".join(lines))
     res = runner.invoke(main, ["extract", path])
     assert res.exit_code == 1
@@ -69,7 +77,9 @@ def test_cli_extract_text_format_is_rtl(runner: CliRunner, tmp_path: Path) -> No
 
 
 def test_cli_extract_stdin(runner: CliRunner) -> None:
-    res = runner.invoke(main, ["extract", "-", "--format", "jsonl"], input="خبر من الإدخال القياسي.".encode())
+    res = runner.invoke(
+        main, ["extract", "-", "--format", "jsonl"], input="خبر من الإدخال القياسي.".encode()
+    )
     assert res.exit_code == 0
     assert json.loads(res.output)["text"] == "خبر من الإدخال القياسي."
 
@@ -137,19 +147,31 @@ def test_cli_bad_published(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_cli_stages_lists_registry(runner: CliRunner) -> None:
     res = runner.invoke(main, ["stages"])
-    assert res.exit_code == 0 and "marsad.segment.v1" in res.output and "requires: doc.text" in res.output
+    assert (
+        res.exit_code == 0
+        and "marsad.segment.v1" in res.output
+        and "requires: doc.text" in res.output
+    )
 
 
 def test_cli_runs_as_a_real_process(tmp_path: Path) -> None:
     path = _write(tmp_path, "a.txt", ARTICLE)
     proc = subprocess.run(
         [sys.executable, "-m", "marsad", "extract", path, "--format", "jsonl"],
-        capture_output=True, text=True, cwd=REPO, check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["title"] == "العنوان هنا"
-    bad = subprocess.run([sys.executable, "-m", "marsad", "extract", str(tmp_path / "x.txt")],
-                         capture_output=True, text=True, cwd=REPO, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "marsad", "extract", str(tmp_path / "x.txt")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 

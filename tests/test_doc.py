@@ -17,8 +17,9 @@ def _annotated(nlp: Pipeline) -> Document:
     t = doc.text
     start = t.index("الرئيس المصري")
     m = Mention(start, start + len("الرئيس المصري"), "الرئيس المصري", entity="E1", label="PERSON")
-    doc.entities.append(Entity("E1", "PERSON", "عبد الفتاح السيسي", name_en="Abdel Fattah el-Sisi",
-                               mentions=[m]))
+    doc.entities.append(
+        Entity("E1", "PERSON", "عبد الفتاح السيسي", name_en="Abdel Fattah el-Sisi", mentions=[m])
+    )
     cairo = t.index("القاهرة")
     c = Mention(cairo, cairo + 7, "القاهرة", entity="E2", label="GPE")
     doc.entities.append(Entity("E2", "GPE", "القاهرة", name_en="Cairo", mentions=[c]))
@@ -26,12 +27,25 @@ def _annotated(nlp: Pipeline) -> Document:
     cue = doc.char_span(t.index("وقال") + 1, t.index("وقال") + 4)
     qs = t.index("«") + 1
     content = doc.char_span(qs, t.index("»"))
-    doc.spans["quotes"].append(Quote("direct", cue, content, speaker="E1", speaker_text="الرئيس المصري"))
+    doc.spans["quotes"].append(
+        Quote("direct", cue, content, speaker="E1", speaker_text="الرئيس المصري")
+    )
     ts = t.index("اليوم الأحد")
     doc.spans["timexes"].append(Timex(ts, ts + 11, "اليوم الأحد", type="DATE", value="2024-03-17"))
     trig = doc.char_span(0, 5)
-    doc.spans["events"].append(Event("CONSULT", trig, 0, actors=["E1"], location="E2", date="2024-03-17",
-                                     date_source="timex", cameo="04", quad=1))
+    doc.spans["events"].append(
+        Event(
+            "CONSULT",
+            trig,
+            0,
+            actors=["E1"],
+            location="E2",
+            date="2024-03-17",
+            date_source="timex",
+            cameo="04",
+            quad=1,
+        )
+    )
     return doc
 
 
@@ -81,24 +95,59 @@ def test_doc_validate_catches_wrong_text(nlp: Pipeline) -> None:
 
 def test_doc_validate_catches_unknown_entity(nlp: Pipeline) -> None:
     doc = nlp("وصل الوفد إلى بيروت")
-    doc.spans["quotes"].append(Quote("direct", Span(0, 3, "وصل"), Span(4, 9, "الوفد"), speaker="E9"))
+    doc.spans["quotes"].append(
+        Quote("direct", Span(0, 3, "وصل"), Span(4, 9, "الوفد"), speaker="E9")
+    )
     with pytest.raises(AlignmentError, match="E304"):
         doc.validate()
 
 
 def test_doc_to_dict_has_contract_fields(nlp: Pipeline) -> None:
     d = _annotated(nlp).to_dict()
-    for key in ("id", "title", "published", "published_source", "url", "outlet", "text",
-                "entities", "quotes", "timexes", "events"):
+    for key in (
+        "id",
+        "title",
+        "published",
+        "published_source",
+        "url",
+        "outlet",
+        "text",
+        "entities",
+        "quotes",
+        "timexes",
+        "events",
+    ):
         assert key in d
     ent = d["entities"][0]
-    assert set(ent) >= {"id", "type", "name", "name_en", "kb_id", "wikidata", "country",
-                        "sector", "roles", "mentions"}
+    assert set(ent) >= {
+        "id",
+        "type",
+        "name",
+        "name_en",
+        "kb_id",
+        "wikidata",
+        "country",
+        "sector",
+        "roles",
+        "mentions",
+    }
     q = d["quotes"][0]
     assert set(q) == {"speaker", "speaker_text", "kind", "cue", "content"}
     ev = d["events"][0]
-    assert set(ev) >= {"type", "mode", "modality", "actors", "recipients", "location", "date",
-                       "date_source", "trigger", "sentence", "cameo", "quad"}
+    assert set(ev) >= {
+        "type",
+        "mode",
+        "modality",
+        "actors",
+        "recipients",
+        "location",
+        "date",
+        "date_source",
+        "trigger",
+        "sentence",
+        "cameo",
+        "quad",
+    }
     json.dumps(d)  # serialisable
 
 
@@ -123,7 +172,7 @@ def test_doc_from_dict_requires_contract_fields() -> None:
 
 
 def test_doc_tokens_own_offsets_and_words_point_back(nlp: Pipeline) -> None:
-    doc = nlp("وللبلدان علاقاتها بـ\"إسرائيل\"")
+    doc = nlp('وللبلدان علاقاتها بـ"إسرائيل"')
     for tok in doc.tokens:
         assert tok.words, tok
         assert tok.words[0].start == tok.start and tok.words[-1].end == tok.end

@@ -30,7 +30,9 @@ def test_docs_every_config_key_is_documented() -> None:
     toml = (REPO / "marsad" / "default_config.toml").read_text(encoding="utf-8")
     for section in fields(Config):
         for key in getattr(Config(), section.name).__dataclass_fields__:
-            assert f"{section.name}.{key}" in docs, f"{section.name}.{key} missing from docs/config.md"
+            assert f"{section.name}.{key}" in docs, (
+                f"{section.name}.{key} missing from docs/config.md"
+            )
             assert f"{key} =" in toml, f"{key} missing from default_config.toml"
 
 

@@ -17,14 +17,27 @@ GOLD = {
     "doc": "x.txt",
     "published": "2024-03-14",
     "entities": [
-        {"name_en": "Recep Tayyip Erdogan", "type": "PERSON", "aliases": ["رجب طيب إردوغان", "إردوغان"]},
+        {
+            "name_en": "Recep Tayyip Erdogan",
+            "type": "PERSON",
+            "aliases": ["رجب طيب إردوغان", "إردوغان"],
+        },
         {"name_en": "Ankara", "type": "GPE", "aliases": ["أنقرة"]},
         {"name_en": "Turkey", "type": "GPE", "aliases": ["تركيا"], "optional": True},
         {"name_en": "Gaza Strip", "type": "GPE", "aliases": ["غزة", "قطاع غزة"]},
     ],
     "quotes": [
-        {"speaker": "Recep Tayyip Erdogan", "kind": "direct", "content": "لن نقبل باستمرار الحرب على غزة"},
-        {"speaker": "Recep Tayyip Erdogan", "kind": "indirect", "content": "بلاده ستواصل جهودها", "optional": True},
+        {
+            "speaker": "Recep Tayyip Erdogan",
+            "kind": "direct",
+            "content": "لن نقبل باستمرار الحرب على غزة",
+        },
+        {
+            "speaker": "Recep Tayyip Erdogan",
+            "kind": "indirect",
+            "content": "بلاده ستواصل جهودها",
+            "optional": True,
+        },
     ],
     "timexes": [
         {"text": "اليوم الخميس", "type": "DATE", "value": "2024-03-14"},
@@ -38,8 +51,13 @@ GOLD = {
 
 
 def _ent(eid: str, typ: str, name: str, name_en: str | None, mentions: list[str]) -> dict:
-    return {"id": eid, "type": typ, "name": name, "name_en": name_en,
-            "mentions": [{"start": 0, "end": len(m), "text": m} for m in mentions]}
+    return {
+        "id": eid,
+        "type": typ,
+        "name": name,
+        "name_en": name_en,
+        "mentions": [{"start": 0, "end": len(m), "text": m} for m in mentions],
+    }
 
 
 def _span(text: str) -> dict:
@@ -68,12 +86,19 @@ def test_eval_entity_types_must_agree_gpe_loc_interchangeable() -> None:
 
 
 def test_eval_entities_precision_recall_optional() -> None:
-    pred = {"entities": [
-        _ent("E1", "PERSON", "رجب طيب إردوغان", "Recep Tayyip Erdogan", ["إردوغان"]),
-        _ent("E2", "GPE", "تركيا", "Turkey", ["تركيا"]),          # optional: ignored
-        _ent("E3", "GPE", "باريس", "Paris", ["باريس"]),           # spurious
-        _ent("E4", "PERSON", "الرئيس التركي", None, ["الرئيس التركي", "لإردوغان"]),  # matches Erdogan too
-    ], "quotes": [], "timexes": [], "events": []}
+    pred = {
+        "entities": [
+            _ent("E1", "PERSON", "رجب طيب إردوغان", "Recep Tayyip Erdogan", ["إردوغان"]),
+            _ent("E2", "GPE", "تركيا", "Turkey", ["تركيا"]),  # optional: ignored
+            _ent("E3", "GPE", "باريس", "Paris", ["باريس"]),  # spurious
+            _ent(
+                "E4", "PERSON", "الرئيس التركي", None, ["الرئيس التركي", "لإردوغان"]
+            ),  # matches Erdogan too
+        ],
+        "quotes": [],
+        "timexes": [],
+        "events": [],
+    }
     s = score_document(pred, GOLD).layers["entities"]
     assert (s.tp, s.predicted) == (2, 3)  # E2 excluded from the denominator
     assert (s.gold_found, s.gold) == (1, 3)
@@ -83,9 +108,16 @@ def test_eval_entities_precision_recall_optional() -> None:
 
 
 def test_eval_quotes_need_content_overlap_and_right_speaker() -> None:
-    ents = [_ent("E1", "PERSON", "إردوغان", None, ["إردوغان"]), _ent("E2", "GPE", "أنقرة", None, ["أنقرة"])]
-    right = {"speaker": "E1", "kind": "direct", "cue": _span("قال"),
-             "content": _span("إننا لن نقبل باستمرار الحرب على غزة أبداً")}
+    ents = [
+        _ent("E1", "PERSON", "إردوغان", None, ["إردوغان"]),
+        _ent("E2", "GPE", "أنقرة", None, ["أنقرة"]),
+    ]
+    right = {
+        "speaker": "E1",
+        "kind": "direct",
+        "cue": _span("قال"),
+        "content": _span("إننا لن نقبل باستمرار الحرب على غزة أبداً"),
+    }
     wrong = dict(right, speaker="E2")
     partial = dict(right, content=_span("لن نقبل الحرب"))  # 3 of 6 gold tokens: under 60%
     optional = dict(right, content=_span("بلاده ستواصل جهودها"))
@@ -102,9 +134,15 @@ def test_eval_quotes_need_content_overlap_and_right_speaker() -> None:
 
 def test_eval_quote_matching_is_one_to_one() -> None:
     ents = [_ent("E1", "PERSON", "إردوغان", None, ["إردوغان"])]
-    q = {"speaker": "E1", "kind": "direct", "cue": _span("قال"),
-         "content": _span("لن نقبل باستمرار الحرب على غزة")}
-    s = score_document({"entities": ents, "quotes": [q, q], "timexes": [], "events": []}, GOLD).layers["quotes"]
+    q = {
+        "speaker": "E1",
+        "kind": "direct",
+        "cue": _span("قال"),
+        "content": _span("لن نقبل باستمرار الحرب على غزة"),
+    }
+    s = score_document(
+        {"entities": ents, "quotes": [q, q], "timexes": [], "events": []}, GOLD
+    ).layers["quotes"]
     assert (s.tp, s.predicted) == (1, 2)
 
 
@@ -119,8 +157,11 @@ def test_eval_timexes_half_tokens_and_identical_value() -> None:
 
 
 def test_eval_events_consult_needs_two_participants_either_side() -> None:
-    ents = [_ent("E1", "PERSON", "إردوغان", None, ["إردوغان"]), _ent("E2", "GPE", "أنقرة", None, ["أنقرة"]),
-            _ent("E3", "GPE", "غزة", None, ["غزة"])]
+    ents = [
+        _ent("E1", "PERSON", "إردوغان", None, ["إردوغان"]),
+        _ent("E2", "GPE", "أنقرة", None, ["أنقرة"]),
+        _ent("E3", "GPE", "غزة", None, ["غزة"]),
+    ]
     trig = _span("التقى")
     split = {"type": "CONSULT", "actors": ["E1"], "recipients": ["E2"], "trigger": trig}
     one = {"type": "CONSULT", "actors": ["E1"], "recipients": [], "trigger": trig}
@@ -154,8 +195,12 @@ def test_eval_cli_reads_stored_predictions(tmp_path: Path) -> None:
     gp = _gold_dir(tmp_path, "نص", GOLD)
     pred_dir = tmp_path / "pred"
     pred_dir.mkdir()
-    pred = {"entities": [_ent("E1", "PERSON", "إردوغان", None, ["إردوغان"])], "quotes": [],
-            "timexes": [], "events": []}
+    pred = {
+        "entities": [_ent("E1", "PERSON", "إردوغان", None, ["إردوغان"])],
+        "quotes": [],
+        "timexes": [],
+        "events": [],
+    }
     (pred_dir / "x.json").write_text(json.dumps(pred, ensure_ascii=False), encoding="utf-8")
     res = CliRunner().invoke(main, ["eval", str(gp), "--pred", str(pred_dir), "--json"])
     assert json.loads(res.output)["total"]["entities"]["tp"] == 1
@@ -185,7 +230,9 @@ def test_eval_seed_gold_runs_and_scores_every_layer() -> None:
 @pytest.mark.shared
 def test_eval_seed_extract_is_valid_contract() -> None:
     article = shared_path("seed", "article.txt")
-    res = CliRunner().invoke(main, ["extract", str(article), "--published", "2023-11-09", "--format", "json"])
+    res = CliRunner().invoke(
+        main, ["extract", str(article), "--published", "2023-11-09", "--format", "json"]
+    )
     assert res.exit_code == 0
     d = json.loads(res.output)
     from marsad.doc import Document

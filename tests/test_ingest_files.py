@@ -53,12 +53,24 @@ def test_read_txt_first_line_is_headline_when_blank_line_follows() -> None:
 
 
 def test_read_json_object_and_fields() -> None:
-    rec = {"content": ARTICLE, "title": "عنوان", "date": "2015-07-21 10:00:00", "id": 7,
-           "url": "http://example.com/x", "source": "sabq"}
+    rec = {
+        "content": ARTICLE,
+        "title": "عنوان",
+        "date": "2015-07-21 10:00:00",
+        "id": 7,
+        "url": "http://example.com/x",
+        "source": "sabq",
+    }
     [a] = read_bytes(json.dumps(rec).encode(), "a.json")
     assert isinstance(a, Article)
     assert (a.text, a.title, a.published, a.id, a.url, a.outlet) == (
-        ARTICLE, "عنوان", "2015-07-21 10:00:00", "7", "http://example.com/x", "sabq")
+        ARTICLE,
+        "عنوان",
+        "2015-07-21 10:00:00",
+        "7",
+        "http://example.com/x",
+        "sabq",
+    )
     assert a.published_source == "metadata"
 
 
@@ -70,8 +82,14 @@ def test_read_json_array_records_bad_items_and_goes_on() -> None:
 
 
 def test_read_jsonl_reports_line_numbers() -> None:
-    lines = [json.dumps({"text": ARTICLE}), "{not json", "", json.dumps({"text": 5}),
-             json.dumps({"title": "x"}), json.dumps({"text": ARTICLE, "id": "b"})]
+    lines = [
+        json.dumps({"text": ARTICLE}),
+        "{not json",
+        "",
+        json.dumps({"text": 5}),
+        json.dumps({"title": "x"}),
+        json.dumps({"text": ARTICLE, "id": "b"}),
+    ]
     out = read_bytes("\n".join(lines).encode(), "batch.jsonl")
     bad = [r for r in out if isinstance(r, BadRecord)]
     assert [r.source for r in bad] == ["batch.jsonl:2", "batch.jsonl:4", "batch.jsonl:5"]
@@ -106,8 +124,10 @@ def test_read_path_refuses_huge_txt_before_reading(tmp_path: Path) -> None:
 
 def test_read_jsonl_huge_line_is_a_bad_record(tmp_path: Path) -> None:
     p = tmp_path / "b.jsonl"
-    p.write_text(json.dumps({"text": "كلمة " * 5000}) + "\n" + json.dumps({"text": ARTICLE}) + "\n",
-                 encoding="utf-8")
+    p.write_text(
+        json.dumps({"text": "كلمة " * 5000}) + "\n" + json.dumps({"text": ARTICLE}) + "\n",
+        encoding="utf-8",
+    )
     out = list(read_path(str(p), max_bytes=10_000))
     assert isinstance(out[0], BadRecord) and "E104" in out[0].error
     assert isinstance(out[1], Article)

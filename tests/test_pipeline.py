@@ -51,12 +51,19 @@ def test_pipeline_unknown_stage_names_known_ones() -> None:
 def test_pipeline_order_check_says_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     info = registry.get("marsad.segment.v1")
     fake = type(info)(
-        "test.needs-quotes.v1", info.factory, "segment", info.config,
-        ("doc.spans['quotes']",), (), "needs quotes",
+        "test.needs-quotes.v1",
+        info.factory,
+        "segment",
+        info.config,
+        ("doc.spans['quotes']",),
+        (),
+        "needs quotes",
     )
     monkeypatch.setitem(registry._stages, fake.name, fake)
     cfg = Config().override("pipeline.stages", ["test.needs-quotes.v1", "marsad.segment.v1"])
-    with pytest.raises(ConfigError, match=r"E201.*doc.spans\['quotes'\].*Fulfilled so far: .*doc.text"):
+    with pytest.raises(
+        ConfigError, match=r"E201.*doc.spans\['quotes'\].*Fulfilled so far: .*doc.text"
+    ):
         Pipeline(cfg)
 
 
@@ -87,7 +94,9 @@ def test_config_rejects_bad_keys_and_values(key: str, value: object, code: str) 
 
 def test_config_from_toml(tmp_path: Path) -> None:
     p = tmp_path / "c.toml"
-    p.write_text('[segment]\nheadline = "no"\n[limits]\nmax_article_bytes = 5000\n', encoding="utf-8")
+    p.write_text(
+        '[segment]\nheadline = "no"\n[limits]\nmax_article_bytes = 5000\n', encoding="utf-8"
+    )
     cfg = Config.from_toml(p)
     assert cfg.segment.headline == "no"
     assert cfg.limits.max_article_bytes == 5000
@@ -105,7 +114,9 @@ def test_pipeline_pickles_and_runs_after(nlp: Pipeline) -> None:
 
 
 def test_extract_one_call_api() -> None:
-    doc = marsad.extract("نص الخبر هنا.", title="عنوان الخبر", published="2024-03-14", url="http://x")
+    doc = marsad.extract(
+        "نص الخبر هنا.", title="عنوان الخبر", published="2024-03-14", url="http://x"
+    )
     assert doc.text == "عنوان الخبر\n\nنص الخبر هنا."
     assert doc.title == "عنوان الخبر"
     assert doc.published == "2024-03-14" and doc.published_source == "given"
@@ -139,13 +150,19 @@ def test_make_doc_refuses_bad_date() -> None:
 
 def test_pipe_collects_errors_and_goes_on(nlp: Pipeline) -> None:
     errors: list[PipeError] = []
-    articles = [Article("الأول.", source="a"), Article("   ", source="b"), Article("الثالث.", source="c")]
+    articles = [
+        Article("الأول.", source="a"),
+        Article("   ", source="b"),
+        Article("الثالث.", source="c"),
+    ]
     docs = list(nlp.pipe(articles, on_error="collect", errors=errors))
     assert [d.text for d in docs] == ["الأول.", "الثالث."]
     assert [e.source for e in errors] == ["b"]
 
 
-def test_pipe_wraps_stage_crash_with_stage_name(monkeypatch: pytest.MonkeyPatch, nlp: Pipeline) -> None:
+def test_pipe_wraps_stage_crash_with_stage_name(
+    monkeypatch: pytest.MonkeyPatch, nlp: Pipeline
+) -> None:
     def boom(doc: Document, **_: object) -> Document:
         raise RuntimeError("kaboom")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,10 +16,14 @@ from marsad.text.segment import clitic_split
 
 # Text drawn mostly from the characters news contains, plus anything Unicode has.
 ARABIC = st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
-SPECIAL = st.sampled_from(list("«»“”\"'.!?؟…،؛:()[]- \n\t\r\u200f\u200c\u0640\u064e\u0651ـ•0123456789٠١٢٣"))
+SPECIAL = st.sampled_from(
+    list("«»“”\"'.!?؟…،؛:()[]- \n\t\r\u200f\u200c\u0640\u064e\u0651ـ•0123456789٠١٢٣")
+)
 PRESENTATION = st.characters(min_codepoint=0xFE70, max_codepoint=0xFEFF)
 ANY = st.characters(blacklist_categories=("Cs",))
-TEXT = st.lists(st.one_of(ARABIC, ARABIC, ARABIC, SPECIAL, SPECIAL, PRESENTATION, ANY), max_size=300).map("".join)
+TEXT = st.lists(
+    st.one_of(ARABIC, ARABIC, ARABIC, SPECIAL, SPECIAL, PRESENTATION, ANY), max_size=300
+).map("".join)
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -74,20 +80,23 @@ def test_properties_normalize_maps_back(raw: str) -> None:
 
 
 @FAST
-@given(st.text(alphabet=st.characters(min_codepoint=0x0621, max_codepoint=0x0652), min_size=1, max_size=20))
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x0621, max_codepoint=0x0652), min_size=1, max_size=20
+    )
+)
 def test_properties_clitic_split_tiles_the_token(token: str) -> None:
     token = "ب" + token  # a token always starts with a letter
     words = clitic_split(token)
     assert words[0][0] == 0 and words[-1][1] == len(token)
-    for (s1, e1, *_), (s2, *_) in zip(words, words[1:], strict=False):
+    for (s1, e1, *_), (s2, *_) in itertools.pairwise(words):
         assert e1 == s2 and s1 < e1
 
 
-@pytest.mark.parametrize("raw", ["", " ", "\x00", "\ufeff", "ـــ", "«««", "\"", "...", "\n\n\n"])
+@pytest.mark.parametrize("raw", ["", " ", "\x00", "\ufeff", "ـــ", "«««", '"', "...", "\n\n\n"])
 def test_properties_degenerate_inputs(raw: str) -> None:
-    try:
-        doc = Pipeline()(raw)
-    except InputError as e:
-        assert "E111" in str(e)
-    else:
-        doc.validate()
+    if not any(ch.isalpha() for ch in raw):
+        with pytest.raises(InputError, match="E111"):
+            Pipeline()(raw)
+        return
+    Pipeline()(raw).validate()

@@ -60,7 +60,9 @@ def find_article(gold_path: str | Path, gold: dict[str, Any]) -> Path:
     raise GoldFormatError(Errors.E501.format(path=gold_path, doc=doc))
 
 
-def predict(gold_path: str | Path, gold: dict[str, Any], *, nlp: Pipeline, published: str | None) -> dict[str, Any]:
+def predict(
+    gold_path: str | Path, gold: dict[str, Any], *, nlp: Pipeline, published: str | None
+) -> dict[str, Any]:
     """Run the pipeline on the gold file's article and return its contract dict.
 
     Args:
@@ -79,7 +81,9 @@ def predict(gold_path: str | Path, gold: dict[str, Any], *, nlp: Pipeline, publi
     return nlp(article).to_dict()
 
 
-def read_prediction(pred_dir: str | Path, gold_path: str | Path, gold: dict[str, Any]) -> dict[str, Any]:
+def read_prediction(
+    pred_dir: str | Path, gold_path: str | Path, gold: dict[str, Any]
+) -> dict[str, Any]:
     """Read a stored prediction: ``DIR/<gold name>.json`` or ``DIR/<article name>.json``."""
     d = Path(pred_dir)
     names = [Path(gold_path).stem]
@@ -113,7 +117,9 @@ def evaluate(
     return scores, total(scores)
 
 
-def format_report(scores: list[DocScore], totals: dict[str, LayerScore], *, details: bool = True) -> str:
+def format_report(
+    scores: list[DocScore], totals: dict[str, LayerScore], *, details: bool = True
+) -> str:
     """A plain-text report: per-layer P/R/F1 with the missed and spurious items."""
     lines = []
     if details:

@@ -28,7 +28,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"}
+)
 _CLITICS = frozenset("وفبلك")
 LAYERS = ("entities", "quotes", "timexes", "events")
 
@@ -93,7 +95,9 @@ class GoldEntity:
         """Read one gold entity."""
         keys = {norm_text(a) for a in d.get("aliases", [])} | {norm_text(d.get("name_en"))}
         keys.discard("")
-        return cls(d.get("name_en", ""), d.get("type", ""), frozenset(keys), bool(d.get("optional")), d)
+        return cls(
+            d.get("name_en", ""), d.get("type", ""), frozenset(keys), bool(d.get("optional")), d
+        )
 
 
 def entity_matches(pred: dict[str, Any], gold: GoldEntity) -> bool:
@@ -263,7 +267,9 @@ def score_quotes(pred: dict[str, Any], gold: dict[str, Any], resolver: _Resolver
         gold.get("quotes", []),
         overlaps=lambda p, g: _share(g["content"], p["content"]["text"]) >= 0.6,
         correct=lambda p, g: resolver.matches(p.get("speaker"), g["speaker"]),
-        describe_pred=lambda p: f"{resolver.label(p.get('speaker'))}: «{_short(p['content']['text'])}»",
+        describe_pred=lambda p: (
+            f"{resolver.label(p.get('speaker'))}: «{_short(p['content']['text'])}»"
+        ),
         describe_gold=lambda g: f"{g['speaker']}: «{_short(g['content'])}»",
     )
 

@@ -191,7 +191,9 @@ def _kind(source: str, text: str) -> str:
     return "text"
 
 
-def read_bytes(data: bytes, source: str, *, max_bytes: int = 10_000_000) -> list[Article | BadRecord]:
+def read_bytes(
+    data: bytes, source: str, *, max_bytes: int = 10_000_000
+) -> list[Article | BadRecord]:
     """Read all articles in ``data`` (whose name ``source`` tells the format).
 
     Raises:
@@ -274,7 +276,9 @@ def _iter_jsonl(lines: list[str], source: str, *, max_bytes: int) -> Iterator[Ar
         try:
             if len(line) * 4 > max_bytes and len(line.encode("utf-8")) > max_bytes:
                 size = human_size(len(line.encode("utf-8")))
-                raise InputError(Errors.E104.format(path=where, size=size, limit=human_size(max_bytes)))
+                raise InputError(
+                    Errors.E104.format(path=where, size=size, limit=human_size(max_bytes))
+                )
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as e:
@@ -319,5 +323,7 @@ def open_path(path: str, *, max_bytes: int = 10_000_000, stdin: BinaryIO | None 
     try:
         data = p.read_bytes()
     except OSError as e:
-        raise InputError(f"{path}: cannot read the file ({e.strerror}). Check its permissions.") from e
+        raise InputError(
+            f"{path}: cannot read the file ({e.strerror}). Check its permissions."
+        ) from e
     return open_bytes(data, path, max_bytes=max_bytes)

@@ -13,8 +13,13 @@ standfirst and the body on most Arabic news sites).
 
 >>> t = "العنوان\\n\\nملخص الخبر.\\n\\n• صورة\\n\\nنص الخبر.\\n\\nاقرأ أيضاً: خبر آخر"
 >>> from marsad.text.segment import split_blocks
->>> assign_zones(t, split_blocks(t), headline=True)
-[('headline', None), ('standfirst', 'before-caption'), ('caption', 'caption'), ('body', None), ('boilerplate', 'read-also')]
+>>> for zone in assign_zones(t, split_blocks(t), headline=True):
+...     print(zone)
+('headline', None)
+('standfirst', 'before-caption')
+('caption', 'caption')
+('body', None)
+('boilerplate', 'read-also')
 """
 
 from __future__ import annotations
@@ -47,13 +52,16 @@ class _Rules:
 def _rules() -> _Rules:
     data = load_json("text/data/boilerplate.json")
     rules = tuple(
-        _Rule(r["reason"], r["zone"], re.compile(r["pattern"], re.IGNORECASE), r["max_words"],
-              bool(r.get("not_prose")))
+        _Rule(
+            r["reason"],
+            r["zone"],
+            re.compile(r["pattern"], re.IGNORECASE),
+            r["max_words"],
+            bool(r.get("not_prose")),
+        )
         for r in data["rules"]
     )
-    return _Rules(
-        rules, data["caption_continuation"]["max_words"], max(r.max_words for r in rules)
-    )
+    return _Rules(rules, data["caption_continuation"]["max_words"], max(r.max_words for r in rules))
 
 
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")

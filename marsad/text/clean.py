@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import unicodedata
@@ -87,7 +88,7 @@ def _tables() -> _Tables:
         presentation_re=re.compile("[" + "".join(classes) + "]"),
         presentation_table=presentation,
         mojibake_share=float(data["mojibake"]["min_share"]),
-        mojibake_attempts=tuple(tuple(a) for a in data["mojibake"]["attempts"]),  # type: ignore[misc]
+        mojibake_attempts=tuple((a, b) for a, b in data["mojibake"]["attempts"]),
     )
 
 
@@ -148,10 +149,8 @@ def _cp1252_bytes() -> dict[int, int]:
     "sloppy-windows-1252")."""
     table = {b: b for b in range(256)}
     for b in range(0x80, 0xA0):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             table[ord(bytes([b]).decode("cp1252"))] = b
-        except UnicodeDecodeError:
-            pass
     return table
 
 
@@ -161,6 +160,14 @@ def _sloppy_cp1252(text: str) -> bytes:
         return bytes(table[ord(c)] for c in text)
     except KeyError as e:
         raise UnicodeEncodeError("sloppy-cp1252", text, 0, 1, "not a cp1252 character") from e
+
+
+def _translate(
+    text: str, pattern: re.Pattern[str], table: dict[int, str] | dict[int, None]
+) -> tuple[str, int]:
+    """Apply a character table, counting the characters ``pattern`` finds (none: no copy)."""
+    n = len(pattern.findall(text))
+    return (text.translate(table), n) if n else (text, 0)
 
 
 def newlines(text: str) -> tuple[str, int]:
@@ -175,10 +182,7 @@ def invisibles(text: str) -> tuple[str, int]:
     ('إسرائيل', 1)
     """
     t = _tables()
-    if not t.invisible_re.search(text):
-        return text, 0
-    n = len(t.invisible_re.findall(text))
-    return text.translate(t.invisible_table), n
+    return _translate(text, t.invisible_re, t.invisible_table)
 
 
 def controls(text: str) -> tuple[str, int]:
@@ -189,10 +193,7 @@ def controls(text: str) -> tuple[str, int]:
 def spaces(text: str) -> tuple[str, int]:
     """Turn tabs, no-break spaces and typographic spaces into plain spaces."""
     t = _tables()
-    if not t.space_re.search(text):
-        return text, 0
-    n = len(t.space_re.findall(text))
-    return text.translate(t.space_table), n
+    return _translate(text, t.space_re, t.space_table)
 
 
 def presentation_forms(text: str) -> tuple[str, int]:
@@ -202,10 +203,7 @@ def presentation_forms(text: str) -> tuple[str, int]:
     ('القدس', 5)
     """
     t = _tables()
-    if not t.presentation_re.search(text):
-        return text, 0
-    n = len(t.presentation_re.findall(text))
-    return text.translate(t.presentation_table), n
+    return _translate(text, t.presentation_re, t.presentation_table)
 
 
 def nfc(text: str) -> tuple[str, int]:
@@ -260,7 +258,13 @@ def _trigger_chars() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
         "newlines": frozenset("\r" + _chars(data["newlines"]["chars"])),
         "invisibles": frozenset(_chars(data["invisibles"]["chars"])),
         "controls": frozenset(
-            chr(c) for c in [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0x85), *range(0x86, 0xA0)]
+            chr(c)
+            for c in [
+                *range(0x00, 0x09),
+                *range(0x0E, 0x20),
+                *range(0x7F, 0x85),
+                *range(0x86, 0xA0),
+            ]
         ),
         "spaces": frozenset(_chars(data["spaces"]["chars"])),
         "presentation_forms": frozenset(map(chr, t.presentation_table)),

@@ -84,7 +84,7 @@ class _SentenceRules:
 def _sentence_rules() -> _SentenceRules:
     data = load_json("text/data/segment.json")
     terminals = frozenset(data["terminals"])
-    openers = {o: c for o, c in data["quote_pairs"]}
+    openers = dict(data["quote_pairs"])
     closers = frozenset(c for _, c in data["quote_pairs"])
     toggles = frozenset(data["toggle_quotes"])
     marks = set(terminals) | set(openers) | set(closers) | set(toggles)
@@ -112,11 +112,7 @@ def split_blocks(text: str) -> list[tuple[int, int]]:
     while pos <= n:
         nl = text.find("\n", pos)
         end = n if nl < 0 else nl
-        s, e = pos, end
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = _strip(text, pos, end)
         if s < e:
             out.append((s, e))
         if nl < 0:
@@ -171,20 +167,24 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if sent_start < end:
         out.append((sent_start, end))
     # strip the spaces between sentences
-    result = []
-    for s, e in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            result.append((s, e))
-    return result
+    stripped = (_strip(text, s, e) for s, e in out)
+    return [(s, e) for s, e in stripped if s < e]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move ``start`` and ``end`` inwards past whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _after_closers(text: str, pos: int, end: int, rules: _SentenceRules) -> int:
     """Move past closing brackets and quotes that belong to the sentence just ended."""
-    while pos < end and (text[pos] in rules.closers or text[pos] in rules.toggles or text[pos] in ")]}"):
+    while pos < end and (
+        text[pos] in rules.closers or text[pos] in rules.toggles or text[pos] in ")]}"
+    ):
         pos += 1
     return pos
 
@@ -194,7 +194,7 @@ def _ends_here(text: str, pos: int, end: int) -> bool:
     if pos >= end:
         return True
     nxt = text[pos]
-    return nxt.isspace() or "\u0600" <= nxt <= "\u06ff" and not nxt.isdigit()
+    return nxt.isspace() or ("\u0600" <= nxt <= "\u06ff" and not nxt.isdigit())
 
 
 def _is_abbreviation_or_number(
@@ -206,13 +206,13 @@ def _is_abbreviation_or_number(
     if after < end and text[after].isdigit():
         return True
     k = dot
-    while k > 0 and not text[k - 1].isspace() and text[k - 1] not in "(«\"“":
+    while k > 0 and not text[k - 1].isspace() and text[k - 1] not in '(«"“':
         k -= 1
     prev = text[k:dot]
     if not prev:
         return False
     bare = _MARK_OR_TATWEEL.sub("", prev)
-    return len(bare) == 1 and bare.isalpha() or norm(bare) in rules.abbreviations
+    return (len(bare) == 1 and bare.isalpha()) or norm(bare) in rules.abbreviations
 
 
 # -- clitic words ---------------------------------------------------------------------
@@ -295,15 +295,15 @@ def clitic_split(token: str) -> tuple[tuple[int, int, str, str], ...]:
         rest = skel[k:]
         if norm(rest) not in rules.whole and len(rest) > 2:
             head, tail = rest[0], rest[1:]
-            if head in rules.prepositions and (
-                tail.startswith("ال")
-                or tail[0] in _HAMZA_ALEF
-                or len(tail) >= 4
-                or head == "ل" and tail.startswith("ل") and len(tail) >= 3
-            ):
-                parts.append((k, k + 1, head, "proclitic"))
-                k += 1
-            elif (
+            if (
+                head in rules.prepositions
+                and (
+                    tail.startswith("ال")
+                    or tail[0] in _HAMZA_ALEF
+                    or len(tail) >= 4
+                    or (head == "ل" and tail.startswith("ل") and len(tail) >= 3)
+                )
+            ) or (
                 head in rules.future
                 and tail[0] in _PRESENT_PREFIX
                 and len(tail) >= 3
@@ -391,22 +391,36 @@ class Tokens:
 
     def materialize(self, text: str) -> list[Token]:
         """Build the Token objects, each with its kind and words."""
-        tokens = []
-        kind_of = TOKEN_RE.match
+        tokens: list[Token] = []
+        append = tokens.append
         for i, (s, e) in enumerate(self.spans):
             surface = text[s:e]
-            m = kind_of(surface)
-            kind = m.lastgroup if m is not None and m.end() == e - s else "symbol"
-            tok = Token(s, e, surface, i=i, kind=kind or "symbol")
-            if kind == "word":
-                tok.words = [
-                    Word(s + ws, s + we, surface[ws:we], form=form, kind=wkind, token=i)
-                    for ws, we, form, wkind in clitic_split(surface)
-                ]
-            else:
-                tok.words = [Word(s, e, surface, form=surface, kind="stem", token=i)]
-            tokens.append(tok)
+            kind, parts = _token_template(surface)
+            tok = Token(
+                s,
+                e,
+                surface,
+                i,
+                kind,
+                [
+                    Word(s + ws, s + we, wtext, form, wkind, i)
+                    for ws, we, wtext, form, wkind in parts
+                ],
+            )
+            append(tok)
         return tokens
+
+
+@lru_cache(maxsize=131072)
+def _token_template(surface: str) -> tuple[str, tuple[tuple[int, int, str, str, str], ...]]:
+    """The kind of a token and its words relative to it (cached: news repeats its words)."""
+    m = TOKEN_RE.match(surface)
+    kind = (m.lastgroup or "symbol") if m is not None and m.end() == len(surface) else "symbol"
+    if kind == "word":
+        return kind, tuple(
+            (ws, we, surface[ws:we], form, wkind) for ws, we, form, wkind in clitic_split(surface)
+        )
+    return kind, ((0, len(surface), surface, surface, "stem"),)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -442,8 +456,16 @@ def segment(doc: Document, *, headline: bool | None = None) -> Document:
             first = len(table)
             table.add(text, ss, se)
             sentences.append(
-                Sentence(ss, se, text[ss:se], i=len(sentences), block=bi, zone=zone,
-                         first_token=first, last_token=len(table))
+                Sentence(
+                    ss,
+                    se,
+                    text[ss:se],
+                    i=len(sentences),
+                    block=bi,
+                    zone=zone,
+                    first_token=first,
+                    last_token=len(table),
+                )
             )
     doc.blocks = blocks
     doc.sentences = sentences
