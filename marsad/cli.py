@@ -220,6 +220,100 @@ def eval_cli(
         click.echo(format_report(scores, totals, details=not quiet))
 
 
+@main.group("kb")
+def kb_cli() -> None:
+    """The knowledge base of actors: statistics, look-up, additions, Wikidata import."""
+
+
+@kb_cli.command("stats")
+@friendly_errors
+def kb_stats_cli() -> None:
+    """Count the actors, countries, offices and phrases, and time the load."""
+    from .kb.api import kb_stats
+
+    for line in kb_stats().lines():
+        click.echo(line)
+
+
+@kb_cli.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+@friendly_errors
+def kb_show_cli(name: str, as_json: bool) -> None:
+    """Show the actors (with their offices) and countries matching NAME (Arabic, English or id)."""
+    from .kb.api import describe, kb_show
+
+    found = [describe(x) for x in kb_show(name)]
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        _fail(
+            f"{name}: no actor or country of that name. Try part of the name, or marsad kb stats."
+        )
+    for rec in found:
+        head = rec.get("id") or rec.get("iso3")
+        click.echo(
+            f"{head}  {rec.get('type', 'COUNTRY')}  {rec['name']} — {rec.get('name_en') or ''}"
+        )
+        for key in (
+            "wikidata",
+            "country",
+            "sector",
+            "aliases",
+            "surnames",
+            "acronyms",
+            "nisba",
+            "capital",
+            "metonyms",
+        ):
+            if rec.get(key):
+                value = rec[key]
+                click.echo(f"    {key}: {', '.join(value) if isinstance(value, list) else value}")
+        for o in rec.get("offices", []):
+            end = o["end"] or "now"
+            acting = " (acting)" if o["acting"] else ""
+            click.echo(f"    {o['role']} of {o['of']}: {o['start']} – {end}{acting}")
+
+
+@kb_cli.command("add")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@friendly_errors
+def kb_add_cli(path: str) -> None:
+    """Validate a YAML or CSV file of actors and register it for every pipeline."""
+    from .kb.user import add_user_file
+
+    dest = add_user_file(path)
+    click.echo(f"added {path} (stored at {dest})")
+
+
+@kb_cli.command("import-wikidata")
+@click.argument("dump", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The YAML file to write (then: marsad kb add OUT).",
+)
+@friendly_errors
+def kb_import_wikidata_cli(dump: str, out: str) -> None:
+    """Stream a Wikidata JSON dump (.json, .json.gz, .json.bz2) into a YAML file of actors."""
+    from .kb.wikidata import import_dump, write_yaml
+
+    records, stats = import_dump(dump)
+    write_yaml(records, out)
+    click.echo(
+        f"read {stats.entities} entities: {stats.people} people ({stats.offices} offices), "
+        f"{stats.orgs} organisations, {stats.places} places -> {out}"
+    )
+    if stats.unmapped_positions:
+        click.echo(
+            f"{len(stats.unmapped_positions)} positions had no marsad role "
+            "(see marsad/kb/data/wikidata.json)"
+        )
+
+
 @main.command("stages")
 def stages_cli() -> None:
     """List the registered pipeline stages with what they require and assign."""

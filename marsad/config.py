@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from .errors import ConfigError, Errors
+from .stages.entities import EntitiesConfig
 from .stages.segment import SegmentConfig
 from .text.clean import STEPS
 
@@ -36,7 +37,7 @@ class PipelineConfig:
         stages: registered stage names, each with its version.
     """
 
-    stages: tuple[str, ...] = ("marsad.segment.v1",)
+    stages: tuple[str, ...] = ("marsad.segment.v1", "marsad.entities.v1")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Config:
     clean: CleanConfig = field(default_factory=CleanConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
+    entities: EntitiesConfig = field(default_factory=EntitiesConfig)
 
     @classmethod
     def default(cls) -> Config:

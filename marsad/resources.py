@@ -35,7 +35,7 @@ def data_files() -> list[str]:
     root = _package_root()
     return sorted(
         p.relative_to(root).as_posix()
-        for pattern in ("**/data/*.json", "**/data/*.tsv")
+        for pattern in ("**/data/**/*.json", "**/data/**/*.tsv", "**/data/**/*.yaml")
         for p in root.glob(pattern)
     )
 
@@ -76,6 +76,39 @@ def load_json(name: str) -> Any:
         raise DataFileError(Errors.E401.format(name=name, detail=str(e))) from e
 
 
+@cache
+def load_yaml(name: str) -> Any:
+    """Load a packaged YAML data file after checking its checksum (see :func:`load_json`).
+
+    Raises:
+        DataFileError: the file is unknown, changed without its checksum, or not YAML.
+    """
+    import yaml
+
+    path = _package_root() / name
+    expected = _manifest().get(name)
+    if expected is None or not path.exists():
+        raise DataFileError(Errors.E401.format(name=name, detail="not listed in MANIFEST.json"))
+    if sha256(path) != expected:
+        raise DataFileError(Errors.E400.format(name=name))
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
+    except yaml.YAMLError as e:
+        raise DataFileError(Errors.E401.format(name=name, detail=str(e))) from e
+
+
+def _yaml_loader() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def manifest_digest() -> str:
+    """One digest of all listed data files: changes whenever any data file changes."""
+    joined = "".join(f"{k}={v}\n" for k, v in sorted(_manifest().items()))
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
 def update_manifest() -> dict[str, str]:
     """Rewrite MANIFEST.json with the current checksum of every data file."""
     root = _package_root()
@@ -86,6 +119,7 @@ def update_manifest() -> dict[str, str]:
     )
     _manifest.cache_clear()
     load_json.cache_clear()
+    load_yaml.cache_clear()
     return files
 
 

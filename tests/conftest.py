@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from marsad import Document, load
 from marsad.pipeline import Pipeline
+
+# Tests never see a developer's registered KB files (marsad kb add): an empty home.
+os.environ["MARSAD_HOME"] = tempfile.mkdtemp(prefix="marsad-home-")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -1,0 +1,1 @@
+"""Arabic word lists kept as data (ranks, counterparts, cue words); see lexicons/data."""

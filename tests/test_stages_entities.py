@@ -1,0 +1,164 @@
+"""Entity recognition and linking, on sentences written for the tests and a small KB."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.doc import Article, Document
+from marsad.pipeline import Pipeline, make_doc
+from marsad.stages.entities import EntitiesConfig, link_entities
+
+from .kb_fixture import gazetteer
+
+
+def _doc(text: str, published: str | None = "2023-11-09", **cfg: object) -> Document:
+    nlp = Pipeline()
+    doc = nlp.stages[0](make_doc(Article(text, published=published)))
+    link_entities(doc, gazetteer(), EntitiesConfig(**cfg))  # type: ignore[arg-type]
+    doc.validate()
+    return doc
+
+
+def _linked(doc: Document) -> dict[str, list[str]]:
+    """name_en (or name) -> mention texts."""
+    return {(e.name_en or e.name): [m.text for m in e.mentions] for e in doc.entities}
+
+
+def test_entities_title_resolves_to_holder_on_the_date() -> None:
+    text = "قال الرئيس الإيراني إن بلاده مستعدة للحوار."
+    assert "Ebrahim Raisi" in _linked(_doc(text, "2023-11-09"))
+    assert "Masoud Pezeshkian" in _linked(_doc(text, "2025-03-01"))
+    # between the two terms nobody held the office: no person
+    between = _linked(_doc(text, "2024-06-15"))
+    assert "Ebrahim Raisi" not in between and "Masoud Pezeshkian" not in between
+
+
+def test_entities_title_without_date_is_not_guessed() -> None:
+    assert "Ebrahim Raisi" not in _linked(_doc("قال الرئيس الإيراني إن الحوار ممكن.", None))
+
+
+def test_entities_counterpart_takes_the_antecedents_role() -> None:
+    doc = _doc("التقى الرئيس الإيراني نظيره التركي في طشقند.")
+    linked = _linked(doc)
+    assert linked["Ebrahim Raisi"] == ["الرئيس الإيراني"]
+    assert linked["Recep Tayyip Erdogan"] == ["نظيره التركي"]
+
+
+def test_entities_counterpart_of_a_foreign_minister_by_date() -> None:
+    text = "ناقش وزير الخارجية التركي، هاكان فيدان، مع نظيره الأميركي الأوضاع في غزة."
+    assert "Antony Blinken" in _linked(_doc(text, "2023-11-07"))
+    assert "Marco Rubio" in _linked(_doc(text, "2025-05-01"))
+
+
+def test_entities_apposition_joins_title_and_name() -> None:
+    doc = _doc("شدّد الرئيس الإيراني، إبراهيم رئيسي، على ضرورة وقف الحرب.")
+    [raisi] = [e for e in doc.entities if e.name_en == "Ebrahim Raisi"]
+    assert [m.text for m in raisi.mentions] == ["الرئيس الإيراني", "إبراهيم رئيسي"]
+    assert raisi.roles[0].country == "IRN" and raisi.roles[0].start == "2021-08-03"
+
+
+def test_entities_clitics_before_names() -> None:
+    text = "رئيسي يؤكد لإردوغان ضرورة الحل. وبحث إبراهيم رئيسي الأمر بالسعودية مع إردوغان."
+    linked = _linked(_doc(text))
+    assert linked["Recep Tayyip Erdogan"] == ["إردوغان", "إردوغان"]
+    assert linked["Saudi Arabia"] == ["السعودية"]
+    assert linked["Ebrahim Raisi"] == ["رئيسي", "إبراهيم رئيسي"]
+
+
+def test_entities_lil_article_keeps_the_lam() -> None:
+    doc = _doc("قال إنّ الحرب لن تخدم للكيان الصهيوني أي هدف.")
+    assert _linked(doc)["Israel"] == ["للكيان الصهيوني"]
+
+
+def test_entities_unknown_name_in_apposition_is_nil_with_role() -> None:
+    doc = _doc("قال وزير الخارجية الإثيوبي، تاديسي ولدي، إن المفاوضات ستستأنف.")
+    [nil] = [e for e in doc.entities if e.kb_id is None]
+    assert nil.type == "PERSON" and nil.name == "تاديسي ولدي"
+    assert nil.roles[0].title == "وزير الخارجية" and nil.roles[0].country == "ETH"
+
+
+def test_entities_rank_before_unknown_name_is_nil_person() -> None:
+    doc = _doc("وأعلن العميد كامل الشمري أن القوات انسحبت.")
+    assert any(e.kb_id is None and e.name == "كامل الشمري" for e in doc.entities)
+
+
+def test_entities_rank_before_known_name() -> None:
+    assert "Hossein Salami" in _linked(_doc("أكّد اللواء حسين سلامي أنّ الرد سيكون قاسياً."))
+
+
+def test_entities_partial_name_coreference() -> None:
+    text = "التقى وزير الخارجية التركي، هاكان فيدان، وفداً. وقال هاكان إن اللقاء مثمر."
+    assert _linked(_doc(text))["Hakan Fidan"][-1] == "هاكان"
+
+
+def test_entities_surname_of_office_holder_alone() -> None:
+    assert "Benjamin Netanyahu" in _linked(_doc("رفض نتنياهو المقترح الأخير."))
+    # out of office on the date and never named in full: not linked
+    assert "Antony Blinken" not in _linked(_doc("وصل بلينكن إلى المنطقة.", "2026-01-10"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أدّى دوراً رئيسياً في المفاوضات، وكان الهدف الرئيسي واضحاً.",
+        "انعقد الاجتماع في القاعة الرئيسية للمبنى.",
+        "وصل الوفد في شهر رجب الماضي وغادر في شعبان.",
+        "يحدوهم أمل كبير في سلامة المسافرين.",
+        "اشترى عباس الخضار من السوق صباحاً.",
+    ],
+)
+def test_entities_traps_make_no_person(text: str) -> None:
+    doc = _doc(text)
+    assert [e for e in doc.entities if e.type == "PERSON"] == []
+
+
+def test_entities_title_of_a_former_holder_is_not_the_current_one() -> None:
+    doc = _doc("انتقد الرئيس الإيراني السابق سياسات الحكومة.")
+    assert "Ebrahim Raisi" not in _linked(doc)
+
+
+def test_entities_capital_city_or_government() -> None:
+    assert _linked(_doc("عقد الاجتماع في أنقرة أمس."))["Ankara"] == ["أنقرة"]
+    assert _linked(_doc("أعلنت أنقرة رفضها للقرار."))["Turkey"] == ["أنقرة"]
+    assert _linked(_doc("نددت تل أبيب بالقرار."))["Israel"] == ["تل أبيب"]
+
+
+def test_entities_secretary_general_of_an_organisation() -> None:
+    doc = _doc("دعا الأمين العام للأمم المتحدة إلى هدنة فورية.")
+    assert _linked(doc)["António Guterres"] == ["الأمين العام للأمم المتحدة"]
+
+
+def test_entities_demonyms_attach_to_named_country() -> None:
+    doc = _doc("قالت الولايات المتحدة إن الأميركيين غادروا. وأشاد بالموقف السعودي.")
+    linked = _linked(doc)
+    assert linked["United States"] == ["الولايات المتحدة", "الأميركيين"]
+    assert "Saudi Arabia" not in linked  # an adjective only, the country never named
+    doc = _doc("وأشاد بالموقف السعودي.", demonyms="always")
+    assert "Saudi Arabia" in _linked(doc)
+
+
+def test_entities_orgs_and_places() -> None:
+    doc = _doc(
+        "دعت منظمة التعاون الإسلامي إلى وقف الهجمات على قطاع غزة، وقال الحرس الثوري إن غزة صامدة."
+    )
+    linked = _linked(doc)
+    assert linked["Organisation of Islamic Cooperation"] == ["منظمة التعاون الإسلامي"]
+    assert linked["Gaza Strip"] == ["قطاع غزة", "غزة"]
+    assert linked["Islamic Revolutionary Guard Corps"] == ["الحرس الثوري"]
+    gaza = next(e for e in doc.entities if e.name_en == "Gaza Strip")
+    assert gaza.type == "GPE" and gaza.kb_id == "mx:gaza-strip"
+
+
+def test_entities_output_contract_fields() -> None:
+    d = _doc("شدّد الرئيس الإيراني، إبراهيم رئيسي، على الحل.").to_dict()
+    e = d["entities"][0]
+    assert (e["kb_id"], e["name"], e["name_en"], e["country"]) == (
+        "Q5448931",
+        "إبراهيم رئيسي",
+        "Ebrahim Raisi",
+        "IRN",
+    )
+    assert e["roles"] == [
+        {"title": "الرئيس", "country": "IRN", "start": "2021-08-03", "end": "2024-05-19"}
+    ]
+    assert [m["text"] for m in e["mentions"]] == ["الرئيس الإيراني", "إبراهيم رئيسي"]
