@@ -146,6 +146,14 @@ PEOPLE = [
 ]
 ORGS = [
     {
+        "id": "mx:us-state-dept",
+        "name": "وزارة الخارجية الأميركية",
+        "name_en": "US State Department",
+        "country": "USA",
+        "sector": "GOV",
+        "aliases": ["الخارجية الأميركية"],
+    },
+    {
         "id": "mx:un",
         "name": "الأمم المتحدة",
         "name_en": "United Nations",
@@ -169,6 +177,8 @@ ORGS = [
     },
 ]
 PLACES = [
+    {"id": "mx:al-aqsa", "type": "LOC", "name": "المسجد الأقصى", "name_en": "Al-Aqsa Mosque",
+     "country": "PSE", "aliases": ["الأقصى"]},
     {
         "id": "mx:gaza-strip",
         "type": "GPE",

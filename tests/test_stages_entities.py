@@ -162,3 +162,44 @@ def test_entities_output_contract_fields() -> None:
         {"title": "الرئيس", "country": "IRN", "start": "2021-08-03", "end": "2024-05-19"}
     ]
     assert [m["text"] for m in e["mentions"]] == ["الرئيس الإيراني", "إبراهيم رئيسي"]
+
+
+def test_entities_surname_that_is_a_common_word_never_matches_alone() -> None:
+    # «آلا» folds to «الا», the spelling of «إلا» (except) without hamza
+    doc = _doc("لم يبق إلا القليل من الوقت.", "2015-07-21")
+    assert "Efkan Ala" not in _linked(doc)
+
+
+def test_entities_bare_title_before_a_name_is_not_a_separate_mention() -> None:
+    doc = _doc("وقال الرئيس رجب طيب إردوغان إن الحوار ممكن. وأضاف الرئيس أن بلاده مستعدة.")
+    assert _linked(doc)["Recep Tayyip Erdogan"] == ["رجب طيب إردوغان"]
+
+
+def test_entities_title_words_are_never_partial_names() -> None:
+    text = "قال وزير الخارجية الأميركي أنتوني بلينكن إن وزير المالية وصل."
+    assert _linked(_doc(text))["Antony Blinken"] == ["وزير الخارجية الأميركي", "أنتوني بلينكن"]
+
+
+def test_entities_nil_names_with_kin_chains() -> None:
+    doc = _doc("وأوضح الدكتور خالد بن محمد بن ناصر اليوسف أن المشروع بدأ.")
+    assert any(e.name == "خالد بن محمد بن ناصر اليوسف" for e in doc.entities if e.kb_id is None)
+    doc = _doc("وقال العقيد عبد الله سرحان إن الحريق أُخمد.")
+    assert any(e.name == "عبد الله سرحان" for e in doc.entities if e.kb_id is None)
+
+
+def test_entities_nil_name_rejects_common_words_after_a_rank() -> None:
+    doc = _doc("عاود الفريق الأول لكرة القدم تدريباته، وقال الدكتور وزير الدولة عضواً في المجلس.")
+    assert [e for e in doc.entities if e.kb_id is None] == []
+
+
+def test_entities_short_ministry_name_not_inside_a_noun_phrase() -> None:
+    assert "US State Department" in _linked(_doc("أعلنت الخارجية الأميركية موقفها."))
+    assert "US State Department" not in _linked(
+        _doc("انتقد السياسة الخارجية الأميركية في المنطقة.")
+    )
+
+
+def test_entities_operation_names_are_not_places() -> None:
+    doc = _doc("أعلنت كتائب المقاومة بدء معركة طوفان الأقصى فجراً، وقصفت غزة.")
+    assert all("الأقصى" not in m for ms in _linked(doc).values() for m in ms)
+    assert _linked(_doc("اقتحم مستوطنون المسجد الأقصى صباحاً."))["Al-Aqsa Mosque"] == ["المسجد الأقصى"]

@@ -33,7 +33,7 @@ from .model import Country, KnowledgeBase
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 7  # bump when the compiled layout changes
+FORMAT_VERSION = 10  # bump when the compiled layout changes
 
 # demonym forms generated from the masculine singular nisba (إيراني)
 NISBA_SUFFIXES = {
@@ -121,13 +121,20 @@ def nisba_forms(nisba: str) -> dict[str, str]:
 def build(kb: KnowledgeBase) -> Gazetteer:
     """Compile a knowledge base into a gazetteer."""
     g = Gazetteer(kb)
+    lex = load_json("lexicons/data/entities.json")
+    common = {phrase_key(w) for w in lex["common_words"]["words"]}
+
+    def add_name(text: str, entry: Entry) -> None:
+        if phrase_key(text) not in common:  # «إلا», «صور», «مشهد» alone are words
+            g.add(text, entry)
+
     for actor in kb.actors.values():
         for text in (actor.name, *actor.aliases, *actor.acronyms):
-            g.add(text, Entry("name", actor.id))
+            add_name(text, Entry("name", actor.id))
         if actor.name_en and actor.type != "PERSON":
-            g.add(actor.name_en, Entry("name", actor.id))
+            add_name(actor.name_en, Entry("name", actor.id))
         for text in actor.surnames:
-            g.add(text, Entry("surname", actor.id))
+            add_name(text, Entry("surname", actor.id))
     for c in kb.countries.values():
         _add_country(g, c)
     for role in kb.roles.values():
@@ -137,7 +144,6 @@ def build(kb: KnowledgeBase) -> Gazetteer:
             g.add(text, Entry("title_f", role.role))
         for text in role.construct:
             g.add(text, Entry("construct", role.role))
-    lex = load_json("lexicons/data/entities.json")
     for word in lex["ranks"]["words"]:
         g.add(word, Entry("rank", word))
     for word in lex["counterparts"]["words"]:
@@ -154,6 +160,8 @@ def build(kb: KnowledgeBase) -> Gazetteer:
             "name_stops",
             "ambiguous_demonyms",
             "adjective_heads",
+            "title_words",
+            "common_words",
         )
     }
     g.lexicon["nil_person_ok"] = frozenset(

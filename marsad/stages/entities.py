@@ -39,6 +39,7 @@ _COMMAS = frozenset({"،", ",", "؛"})
 _PROCLITIC_1 = frozenset("وف")
 _PROCLITIC_2 = frozenset("بلك")
 _PLURAL_FORMS = frozenset({"mp", "mpo", "fp"})
+_KIN = frozenset({"بن", "ابن", "بنت", "ابو", "ام", "ال", "ولد"})  # «بن عبدالعزيز» is a father
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class _Chain:
     nil_role: tuple[str, str | None] | None = None  # (role key, of)
     spans: list[tuple[int, int]] = field(default_factory=list)
     first: int = 10**9
+    names: set[str] = field(default_factory=set)  # texts of name (not title) mentions
 
 
 def _letter_offsets(text: str) -> list[int]:
@@ -196,10 +198,15 @@ class _Reader:
     def chain(self, key: str) -> _Chain:
         return self.chains.setdefault(key, _Chain(key))
 
-    def add(self, chain: _Chain, start: int, end: int, i: int, j: int) -> None:
+    def add(
+        self, chain: _Chain, start: int, end: int, i: int, j: int, *, name: bool = True
+    ) -> None:
+        """Add a mention; ``name`` says it names the actor (a title does not)."""
         if (start, end) not in chain.spans:
             chain.spans.append((start, end))
             chain.first = min(chain.first, start)
+        if name:
+            chain.names.add(self.doc.text[start:end])
         self.covered.update(range(i, j))
 
     def actor_chain(self, actor: Actor) -> _Chain:
@@ -268,7 +275,8 @@ class _Reader:
             person = self._holder(role, of)
         self.used.add(idx)
         if person is not None:
-            self.add(self.actor_chain(person), m.start, end, m.i, end_tok)
+            if of is not None or counterpart:  # a bare «الرئيس» before a name is no mention
+                self.add(self.actor_chain(person), m.start, end, m.i, end_tok, name=False)
             return
         if self.config.nil_entities and role is not None and not former:
             self._nil_apposition(end_tok, (role, of))
@@ -349,15 +357,54 @@ class _Reader:
             return
         j = m.j
         end = j
-        stops = self.gaz.lexicon["name_stops"]
-        while end < len(self.tokens) and end - j < 3 and self.tokens[end].kind == "word":
-            if end in self.by_start or len(self.norm_at(end)) < 2 or self.norm_at(end) in stops:
-                break
-            end += 1
+        if self.norm_at(j).startswith("ال"):
+            return  # «الفريق الأول» (the first team): a name does not start so
+        end = self._name_end(j)
         if end - j >= 2:
             self._nil_person(j, end, None)
 
+    def _name_end(self, j: int) -> int:
+        """Where an unknown personal name starting at token ``j`` ends: a given name and a
+        family name («سعيد سرحان»), with any chain of «بن X» / «آل X» between them and
+        a family name with the article at the end («خالد بن محمد بن ناصر اليوسف»)."""
+        stops = self.gaz.lexicon["name_stops"]
+
+        def ok(k: int) -> bool:
+            return (
+                k < len(self.tokens)
+                and self.tokens[k].kind == "word"
+                and k not in self.by_start
+                and len(self.norm_at(k)) >= 2
+                and self.norm_at(k) not in stops
+            )
+
+        def unit(k: int) -> int:  # «عبد الله», «أبو بكر» are one name
+            return k + 2 if self.norm_at(k) in ("عبد", "ابو") and ok(k + 1) else k + 1
+
+        if not ok(j):
+            return j
+        end = unit(j)
+        first = end
+        while ok(end) and self.norm_at(end) in _KIN and ok(end + 1) and end - j < 7:
+            end = unit(end + 1)  # «بن محمد», «آل الشيخ»
+        if ok(end) and (end == first or self.norm_at(end).startswith("ال")):
+            end = unit(end)  # the family name
+        return end
+
     def _nil_person(self, i: int, j: int, role: tuple[str, str | None] | None) -> None:
+        """Make a NIL person of tokens ``[i, j)`` when they read as a personal name:
+        no title word, no common word, no conjunction-led or accusative word («وعضواً»)."""
+        for k in range(i, j):
+            w = self.norm_at(k)
+            surface = self.tok(k)
+            if (
+                w in self.gaz.lexicon["title_words"]
+                or w in self.gaz.lexicon["common_words"]
+                or w in self.gaz.lexicon["name_stops"]
+                or surface.endswith(("ًا", "اً", "ً"))
+                or (k > i and w.startswith("و") and len(w) > 4)
+            ):
+                return
         start, end = self.tokens[i].start, self.tokens[j - 1].end
         name = self.doc.text[start:end]
         chain = self.chain("nil:" + " ".join(self.norms[i:j]))
@@ -456,21 +503,18 @@ class _Reader:
     # -- coreference -------------------------------------------------------------------
     def read_partial_names(self) -> None:
         """Link lone parts of a person's name used later in the document («هاكان»)."""
-        common = self.gaz.lexicon["common_given_names"]
         parts: dict[str, set[str]] = {}
         for chain in self.chains.values():
-            if chain.nil_type != "PERSON" or (
-                chain.actor is not None and chain.actor.type != "PERSON"
-            ):
+            if chain.iso3 is not None or (chain.actor is not None and chain.actor.type != "PERSON"):
                 continue
-            names = {self.doc.text[s:e] for s, e in chain.spans}
-            for name in names:
-                for part in norm(name).split():
-                    if len(part) >= 3 and part not in common and not part.startswith("ال"):
-                        parts.setdefault(part, set()).add(chain.key)
+            for name in chain.names:
+                for part in self._name_parts(norm(name).split(), nil=chain.actor is None):
+                    parts.setdefault(part, set()).add(chain.key)
         unique = {p: next(iter(keys)) for p, keys in parts.items() if len(keys) == 1}
         for k, tok in enumerate(self.tokens):
-            if k in self.covered or tok.kind != "word":
+            if k in self.covered or tok.kind != "word" or self.norm_at(k + 1) in _KIN:
+                continue
+            if self.norm_at(k - 1) in _KIN:
                 continue
             for form, skipped, _ in _variants(tok, self.norms[k]):
                 key = unique.get(form)
@@ -479,6 +523,26 @@ class _Reader:
                 start = tok.start + (_letter_offsets(tok.text)[skipped] if skipped else 0)
                 self.add(self.chains[key], start, tok.end, k, k + 1)
                 break
+
+    def _name_parts(self, words: list[str], *, nil: bool) -> list[str]:
+        """The parts of a name that may stand alone later: the family name (the last
+        word), and for a two-word name of a known person the given name too («هاكان»)."""
+        if len(words) < 2:
+            return []
+        picks = [words[-1]]
+        if len(words) == 2 and not nil:
+            picks.append(words[0])
+        return [p for p in picks if self._plain_name_word(p)]
+
+    def _plain_name_word(self, w: str) -> bool:
+        lex = self.gaz.lexicon
+        return (
+            len(w) >= 3
+            and not w.startswith("ال")
+            and w not in _KIN
+            and all(w not in lex[k] for k in ("common_given_names", "name_stops", "common_words"))
+            and w not in lex["title_words"]
+        )
 
     # -- entities ----------------------------------------------------------------------
     def entities(self) -> tuple[list[Entity], list[Mention]]:
