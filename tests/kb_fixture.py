@@ -177,8 +177,14 @@ ORGS = [
     },
 ]
 PLACES = [
-    {"id": "mx:al-aqsa", "type": "LOC", "name": "المسجد الأقصى", "name_en": "Al-Aqsa Mosque",
-     "country": "PSE", "aliases": ["الأقصى"]},
+    {
+        "id": "mx:al-aqsa",
+        "type": "LOC",
+        "name": "المسجد الأقصى",
+        "name_en": "Al-Aqsa Mosque",
+        "country": "PSE",
+        "aliases": ["الأقصى"],
+    },
     {
         "id": "mx:gaza-strip",
         "type": "GPE",
