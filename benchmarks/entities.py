@@ -71,6 +71,7 @@ def main() -> int:
     ]
     if SAUDINEWSNET.exists():
         from marsad.doc import Article
+        from marsad.errors import MarsadError
         from marsad.pipeline import load
         from marsad.stages.entities import link_entities
 
@@ -79,18 +80,17 @@ def main() -> int:
         gaz = nlp.stages[1].gazetteer  # type: ignore[attr-defined]
         docs = []
         for a in saudinewsnet():
-            if a.get("content"):
-                docs.append(
-                    seg(
-                        nlp.make_doc(
-                            Article(
-                                a["content"],
-                                title=a.get("title") or None,
-                                published=(a.get("date_extracted") or "")[:10] or None,
-                            )
-                        )
-                    )
-                )
+            if not (a.get("content") or "").strip():
+                continue
+            article = Article(
+                a["content"],
+                title=a.get("title") or None,
+                published=(a.get("date_extracted") or "")[:10] or None,
+            )
+            try:
+                docs.append(seg(nlp.make_doc(article)))
+            except MarsadError:
+                continue  # an article with no letters: not what this measures
             if len(docs) >= args.articles:
                 break
         for d in docs:
