@@ -77,6 +77,22 @@ def load_json(name: str) -> Any:
 
 
 @cache
+def load_text(name: str) -> str:
+    """Load a packaged text (TSV) data file after checking its checksum.
+
+    Raises:
+        DataFileError: the file is unknown or changed without its checksum.
+    """
+    path = _package_root() / name
+    expected = _manifest().get(name)
+    if expected is None or not path.exists():
+        raise DataFileError(Errors.E401.format(name=name, detail="not listed in MANIFEST.json"))
+    if sha256(path) != expected:
+        raise DataFileError(Errors.E400.format(name=name))
+    return path.read_text(encoding="utf-8")
+
+
+@cache
 def load_yaml(name: str) -> Any:
     """Load a packaged YAML data file after checking its checksum (see :func:`load_json`).
 
@@ -120,6 +136,7 @@ def update_manifest() -> dict[str, str]:
     _manifest.cache_clear()
     load_json.cache_clear()
     load_yaml.cache_clear()
+    load_text.cache_clear()
     return files
 
 

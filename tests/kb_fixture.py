@@ -178,6 +178,15 @@ ORGS = [
 ]
 PLACES = [
     {
+        "id": "gn:285839",
+        "type": "GPE",
+        "name": "بيان",
+        "name_en": "Bayan",
+        "country": "KWT",
+        "kind": "city",
+        "population": 30000,
+    },
+    {
         "id": "mx:al-aqsa",
         "type": "LOC",
         "name": "المسجد الأقصى",

@@ -204,3 +204,24 @@ def test_entities_operation_names_are_not_places() -> None:
     assert all("الأقصى" not in m for ms in _linked(doc).values() for m in ms)
     aqsa = _linked(_doc("اقتحم مستوطنون المسجد الأقصى صباحاً."))["Al-Aqsa Mosque"]
     assert aqsa == ["المسجد الأقصى"]
+
+
+def test_entities_geonames_cities_only_after_a_locative_word() -> None:
+    assert "Bayan" not in _linked(_doc("أصدرت الوزارة بيان اليوم."))
+    assert _linked(_doc("وقع الحادث في بيان مساء أمس."))["Bayan"] == ["بيان"]
+
+
+def test_entities_packaged_kb_resolves_titles_by_date() -> None:
+    """The curated data: the same title, different office-holders over the years."""
+    nlp = Pipeline()
+    text = "قال وزير الخارجية الأميركي إن المحادثات مستمرة."
+    names = {
+        day: [e.name_en for e in nlp(Article(text, published=day)).entities if e.type == "PERSON"]
+        for day in ("2012-05-01", "2015-07-21", "2019-01-10", "2023-11-09")
+    }
+    assert names == {
+        "2012-05-01": ["Hillary Clinton"],
+        "2015-07-21": ["John Kerry"],
+        "2019-01-10": ["Mike Pompeo"],
+        "2023-11-09": ["Antony Blinken"],
+    }

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataFileError, Errors
-from ..resources import data_files, load_yaml
+from ..resources import data_files, load_text, load_yaml
 from .model import ACTOR_TYPES, SECTORS, Actor, Country, KnowledgeBase, Office, Role
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
-_ID = re.compile(r"^(Q\d+|mx:[a-z0-9][a-z0-9._-]*|user:[^\s]+)$")
+_ID = re.compile(r"^(Q\d+|mx:[a-z0-9][a-z0-9._-]*|gn:\d+|user:[^\s]+)$")
 _QID = re.compile(r"^Q\d+$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -246,6 +246,37 @@ def build_kb(
     return kb
 
 
+def add_cities(kb: KnowledgeBase, tsv: str, *, skip: Iterable[str] = ()) -> int:
+    """Add GeoNames cities (``cities.tsv``) as GPE actors, below the curated data.
+
+    A city name that is already a curated actor's or country's name, or in ``skip``
+    (common words), is left out, so «الرياض» stays the curated Riyadh and «المدينة»
+    (the city) stays a word.
+
+    Returns:
+        The number of cities added.
+    """
+    from ..text.normalize import norm
+
+    taken = {norm(n) for a in kb.actors.values() for n in (a.name, *a.aliases)}
+    taken |= {norm(n) for c in kb.countries.values() for n in (c.name, *c.aliases, *c.metonyms)}
+    taken |= {norm(w) for w in skip}
+    added = 0
+    for line in tsv.splitlines()[2:]:
+        gid, names, name_en, country, population = line.split("\t")
+        kept = [n for n in names.split("|") if norm(n) not in taken and len(norm(n)) > 2]
+        if not kept:
+            continue
+        aid = f"gn:{gid}"
+        kb.actors[aid] = Actor(
+            id=aid, type="GPE", name=kept[0], name_en=name_en, country=country, kind="city",
+            aliases=tuple(kept[1:]), population=int(population), source_file="cities.tsv",
+        )  # fmt: skip
+        taken.update(norm(n) for n in kept)
+        added += 1
+    return added
+
+
 def packaged_files() -> list[str]:
     """The packaged KB data files, roles and countries first."""
     names = [n for n in data_files() if n.startswith("kb/data/") and n.endswith(".yaml")]
@@ -279,5 +310,13 @@ def read_user_file(path: str | Path) -> tuple[str, Any]:
 @lru_cache(maxsize=4)
 def load_kb(user_paths: tuple[str, ...] = ()) -> KnowledgeBase:
     """Load the packaged knowledge base plus user files (cached per set of user files)."""
+    from ..resources import load_json
+
     files = [(n.removeprefix("kb/data/"), load_yaml(n)) for n in packaged_files()]
-    return build_kb(files, user_files=[read_user_file(p) for p in user_paths])
+    kb = build_kb(files, user_files=[read_user_file(p) for p in user_paths])
+    lex = load_json("lexicons/data/entities.json")
+    skip = [
+        w for key in ("common_words", "common_given_names", "name_stops") for w in lex[key]["words"]
+    ]
+    add_cities(kb, load_text("kb/data/cities.tsv"), skip=skip)
+    return kb

@@ -449,6 +449,8 @@ class _Reader:
                 self.add(self.country_chain(metonyms[0].target), m.start, m.end, m.i, m.j)
             elif names:
                 actor = self._pick_place_or_actor([self.kb.actors[e.target] for e in names])
+                if actor.id.startswith("gn:") and not self._locative(m):
+                    continue  # an uncurated GeoNames city: only «في X», «مدينة X»
                 self.add(self.actor_chain(actor), m.start, m.end, m.i, m.j)
             elif countries:
                 self.add(self.country_chain(countries[0].target), m.start, m.end, m.i, m.j)
