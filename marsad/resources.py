@@ -53,32 +53,13 @@ def _manifest() -> dict[str, str]:
 
 
 @cache
-def load_json(name: str) -> Any:
-    """Load a packaged JSON data file after checking its checksum.
+def load_text(name: str) -> str:
+    """Read a packaged data file as text after checking its checksum.
 
-    The result is cached and shared: treat it as read-only.
+    The result is cached and shared, like those of :func:`load_json` and :func:`load_yaml`.
 
     Args:
-        name: path relative to the ``marsad`` package, e.g. ``"text/data/clean.json"``.
-
-    Raises:
-        DataFileError: the file is unknown, changed without its checksum, or not JSON.
-    """
-    path = _package_root() / name
-    expected = _manifest().get(name)
-    if expected is None or not path.exists():
-        raise DataFileError(Errors.E401.format(name=name, detail="not listed in MANIFEST.json"))
-    if sha256(path) != expected:
-        raise DataFileError(Errors.E400.format(name=name))
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise DataFileError(Errors.E401.format(name=name, detail=str(e))) from e
-
-
-@cache
-def load_text(name: str) -> str:
-    """Load a packaged text (TSV) data file after checking its checksum.
+        name: path relative to the ``marsad`` package, e.g. ``"kb/data/cities.tsv"``.
 
     Raises:
         DataFileError: the file is unknown or changed without its checksum.
@@ -87,28 +68,36 @@ def load_text(name: str) -> str:
     expected = _manifest().get(name)
     if expected is None or not path.exists():
         raise DataFileError(Errors.E401.format(name=name, detail="not listed in MANIFEST.json"))
-    if sha256(path) != expected:
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != expected:
         raise DataFileError(Errors.E400.format(name=name))
-    return path.read_text(encoding="utf-8")
+    return data.decode("utf-8")
+
+
+@cache
+def load_json(name: str) -> Any:
+    """Load a packaged JSON data file after checking its checksum (treat it as read-only).
+
+    Raises:
+        DataFileError: the file is unknown, changed without its checksum, or not JSON.
+    """
+    try:
+        return json.loads(load_text(name))
+    except json.JSONDecodeError as e:
+        raise DataFileError(Errors.E401.format(name=name, detail=str(e))) from e
 
 
 @cache
 def load_yaml(name: str) -> Any:
-    """Load a packaged YAML data file after checking its checksum (see :func:`load_json`).
+    """Load a packaged YAML data file after checking its checksum (treat it as read-only).
 
     Raises:
         DataFileError: the file is unknown, changed without its checksum, or not YAML.
     """
     import yaml
 
-    path = _package_root() / name
-    expected = _manifest().get(name)
-    if expected is None or not path.exists():
-        raise DataFileError(Errors.E401.format(name=name, detail="not listed in MANIFEST.json"))
-    if sha256(path) != expected:
-        raise DataFileError(Errors.E400.format(name=name))
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
+        return yaml.load(load_text(name), Loader=_yaml_loader())
     except yaml.YAMLError as e:
         raise DataFileError(Errors.E401.format(name=name, detail=str(e))) from e
 

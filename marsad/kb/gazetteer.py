@@ -33,7 +33,7 @@ from .model import Country, KnowledgeBase
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 10  # bump when the compiled layout changes
+FORMAT_VERSION = 11  # bump when the compiled layout changes
 
 # demonym forms generated from the masculine singular nisba (إيراني)
 NISBA_SUFFIXES = {
@@ -67,7 +67,6 @@ class Gazetteer:
     prefixes: set[tuple[str, ...]] = field(default_factory=set)
     max_len: int = 1
     lexicon: dict[str, frozenset[str]] = field(default_factory=dict)
-    capitals: dict[str, str] = field(default_factory=dict)  # normalised capital -> ISO3
 
     def add(self, text: str, entry: Entry) -> None:
         """Add one phrase."""
@@ -181,8 +180,6 @@ def _add_country(g: Gazetteer, c: Country) -> None:
         g.add("ال" + word, Entry("nisba", c.iso3, "mp"))
     for text in c.metonyms:
         g.add(text, Entry("metonym", c.iso3))
-    if c.capital:
-        g.capitals[" ".join(phrase_key(c.capital))] = c.iso3
 
 
 def _cache_dir() -> Path:

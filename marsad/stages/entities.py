@@ -71,10 +71,6 @@ class Match:
     stripped: str = ""  # the proclitics shed by the first token («ل» in «لإردوغان»)
     idx: int = -1  # position in the document's list of matches
 
-    def kinds(self) -> set[str]:
-        """The kinds of the entries."""
-        return {e.kind for e in self.entries}
-
     def of_kind(self, *kinds: str) -> list[Entry]:
         """The entries of the given kinds."""
         return [e for e in self.entries if e.kind in kinds]
