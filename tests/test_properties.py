@@ -100,3 +100,11 @@ def test_properties_degenerate_inputs(raw: str) -> None:
             Pipeline()(raw)
         return
     Pipeline()(raw).validate()
+
+
+@pytest.mark.parametrize("raw", ["\u200fÁ", "Á", "café ÉÀ"])
+def test_properties_lone_accented_letters_are_not_mojibake(raw: str) -> None:
+    """Found by hypothesis: one accented letter was re-decoded as windows-1256 (ء)."""
+    text, _ = clean(raw)
+    assert clean(text)[0] == text
+    assert "ء" not in text

@@ -225,3 +225,27 @@ def test_entities_packaged_kb_resolves_titles_by_date() -> None:
         "2019-01-10": ["Mike Pompeo"],
         "2023-11-09": ["Antony Blinken"],
     }
+
+
+def test_entities_month_precision_overlap_takes_the_successor() -> None:
+    from marsad.kb.gazetteer import build
+    from marsad.kb.load import build_kb
+    from marsad.resources import load_yaml
+
+    from .kb_fixture import COUNTRIES
+
+    roles = ("roles.yaml", load_yaml("kb/data/roles.yaml"))
+    late = {"role": "interior_minister", "of": "ETH", "start": "2015-01-10", "end": "2017-12"}
+    new = {"role": "interior_minister", "of": "ETH", "start": "2017-12-05"}
+    people = [
+        {"id": "mx:a", "name": "سالم الأول", "name_en": "A", "offices": [{**late, "uncertain": 1}]},
+        {"id": "mx:b", "name": "كريم الثاني", "name_en": "B", "offices": [new]},
+    ]
+    gaz = build(build_kb([roles, ("countries.yaml", COUNTRIES), ("people/t.yaml", people)]))
+    nlp = Pipeline()
+    for day, who in (("2017-12-01", "A"), ("2017-12-20", "B")):
+        doc = nlp.stages[0](
+            make_doc(Article("قال وزير الداخلية الإثيوبي إن الوضع هادئ.", published=day))
+        )
+        link_entities(doc, gaz)
+        assert [e.name_en for e in doc.entities if e.type == "PERSON"] == [who]

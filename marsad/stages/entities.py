@@ -308,8 +308,15 @@ class _Reader:
         if self.day is None:
             return None
         holders = self.kb.holders(role, of, self.day)
-        firm = [a for a, o in holders if not o.acting] or [a for a, _ in holders]
-        return firm[0] if len(set(firm)) == 1 else None
+        firm = [(a, o) for a, o in holders if not o.acting] or holders
+        if not firm:
+            return None
+        # Terms known only to the month overlap their successor's first weeks: the
+        # holder who took office last is the one in office.
+        firm.sort(key=lambda ao: ao[1].start, reverse=True)
+        if len(firm) > 1 and firm[0][1].start == firm[1][1].start and firm[0][0] != firm[1][0]:
+            return None  # two holders from the same day (rival governments): ambiguous
+        return firm[0][0]
 
     def _apposition(self, k: int) -> Actor | None:
         """A known person named right after token ``k`` («…، إبراهيم رئيسي،» or «… رجب …»)."""

@@ -58,6 +58,7 @@ class _Tables:
     presentation_re: re.Pattern[str]
     presentation_table: dict[int, str]
     mojibake_share: float
+    mojibake_min_letters: int
     mojibake_attempts: tuple[tuple[str, str], ...]
 
 
@@ -88,6 +89,7 @@ def _tables() -> _Tables:
         presentation_re=re.compile("[" + "".join(classes) + "]"),
         presentation_table=presentation,
         mojibake_share=float(data["mojibake"]["min_share"]),
+        mojibake_min_letters=int(data["mojibake"]["min_letters"]),
         mojibake_attempts=tuple((a, b) for a, b in data["mojibake"]["attempts"]),
     )
 
@@ -128,7 +130,11 @@ def mojibake(text: str) -> tuple[str, int]:
         return text, 0
     tables = _tables()
     letters = len(_LETTER.findall(text))
-    if latin < tables.mojibake_share * letters or _ARABIC_LETTER.search(text):
+    if (
+        latin < tables.mojibake_min_letters
+        or latin < tables.mojibake_share * letters
+        or _ARABIC_LETTER.search(text)
+    ):
         return text, 0
     for wrong, right in tables.mojibake_attempts:
         try:
