@@ -181,3 +181,8 @@ def test_stage_pipe_default_batches(nlp: Pipeline) -> None:
 def test_frozen_config_rejects_mutation_of_stage_config(nlp: Pipeline) -> None:
     with pytest.raises(FrozenInstanceError):
         nlp.config.segment.headline = "no"  # type: ignore[misc]
+
+
+def test_pipeline_pickle_does_not_carry_the_knowledge_base(nlp: Pipeline) -> None:
+    nlp("قال الرئيس التركي إن الحوار ممكن.")  # loads the KB into the stage
+    assert len(pickle.dumps(nlp)) < 20_000

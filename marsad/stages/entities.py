@@ -637,11 +637,18 @@ class EntityLinker(Stage):
 
     def __init__(self, config: EntitiesConfig) -> None:
         self.config = config
+        self._gazetteer: Gazetteer | None = None
 
     @property
     def gazetteer(self) -> Gazetteer:
-        """The compiled knowledge base (loaded once per process, cached on disk)."""
-        return load_gazetteer(tuple(user_files()) + tuple(self.config.user_kb))
+        """The compiled knowledge base, loaded on first use (from the disk cache)."""
+        if self._gazetteer is None:  # once per stage, not once per document
+            self._gazetteer = load_gazetteer(tuple(user_files()) + tuple(self.config.user_kb))
+        return self._gazetteer
+
+    def __getstate__(self) -> dict[str, object]:
+        # ship only the config to workers; each loads the KB from its own cache
+        return {"config": self.config, "_gazetteer": None}
 
     def __call__(self, doc: Document) -> Document:
         return link_entities(doc, self.gazetteer, self.config)
