@@ -95,6 +95,8 @@ def test_entities_surname_of_office_holder_alone() -> None:
     assert "Benjamin Netanyahu" in _linked(_doc("رفض نتنياهو المقترح الأخير."))
     # out of office on the date and never named in full: not linked
     assert "Antony Blinken" not in _linked(_doc("وصل بلينكن إلى المنطقة.", "2026-01-10"))
+    # after another given name the surname is another person's
+    assert "Benjamin Netanyahu" not in _linked(_doc("زار جون نتنياهو المتحف."))
 
 
 @pytest.mark.parametrize(

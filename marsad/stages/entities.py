@@ -481,7 +481,12 @@ class _Reader:
         people = self.person_entries(m)
         candidates = [a for a in people if a.id in self.chains]
         surname = norm(self.doc.text[m.start : m.end])
-        if not candidates and self.day and surname not in self.gaz.lexicon["ambiguous_surnames"]:
+        if (
+            not candidates
+            and self.day
+            and surname not in self.gaz.lexicon["ambiguous_surnames"]
+            and self.norm_at(m.i - 1) not in self.gaz.lexicon["common_given_names"]
+        ):  # «جيمي كارتر» is another Carter than the Secretary of Defense in office
             candidates = [a for a in people if a.offices_on(self.day)]
         if len(candidates) == 1:
             self.used.add(m.idx)
