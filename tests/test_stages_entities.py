@@ -37,6 +37,15 @@ def test_entities_title_without_date_is_not_guessed() -> None:
     assert "Ebrahim Raisi" not in _linked(_doc("قال الرئيس الإيراني إن الحوار ممكن.", None))
 
 
+def test_entities_title_without_date_joins_a_named_holder() -> None:
+    text = "التقى رجب طيب إردوغان وفداً. وقال الرئيس التركي إن اللقاء مثمر."
+    assert _linked(_doc(text, None))["Recep Tayyip Erdogan"] == ["رجب طيب إردوغان", "الرئيس التركي"]
+    # a named person who never held the office does not take the title
+    text = "التقى هاكان فيدان وفداً. وقال الرئيس التركي إن اللقاء مثمر."
+    assert "Recep Tayyip Erdogan" not in _linked(_doc(text, None))
+    assert _linked(_doc(text, None))["Hakan Fidan"] == ["هاكان فيدان"]
+
+
 def test_entities_counterpart_takes_the_antecedents_role() -> None:
     doc = _doc("التقى الرئيس الإيراني نظيره التركي في طشقند.")
     linked = _linked(doc)

@@ -306,7 +306,15 @@ class _Reader:
 
     def _holder(self, role: str, of: str) -> Actor | None:
         if self.day is None:
-            return None
+            # no date: only a person named in the document who held the office at some
+            # time («… رجب طيب إردوغان … الرئيس التركي»)
+            named = [
+                c.actor
+                for c in self.chains.values()
+                if c.actor is not None
+                and any(o.role == role and o.of == of for o in c.actor.offices)
+            ]
+            return named[0] if len(named) == 1 else None
         holders = self.kb.holders(role, of, self.day)
         firm = [(a, o) for a, o in holders if not o.acting] or holders
         if not firm:
