@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from _results import SAUDINEWSNET, saudinewsnet, write_section  # noqa: E402
+from _results import SAUDINEWSNET, prepared_docs, write_section  # noqa: E402
 
 PROBE = """
 import json, resource, sys, time
@@ -70,29 +70,13 @@ def main() -> int:
         f"| memory taken by the loaded KB (peak RSS growth) | {warm['kb_mb']:.0f} MB |",
     ]
     if SAUDINEWSNET.exists():
-        from marsad.doc import Article
-        from marsad.errors import MarsadError
         from marsad.pipeline import load
         from marsad.stages.entities import link_entities
 
         nlp = load()
         seg = nlp.stages[0]
         gaz = nlp.stages[1].gazetteer  # type: ignore[attr-defined]
-        docs = []
-        for a in saudinewsnet():
-            if not (a.get("content") or "").strip():
-                continue
-            article = Article(
-                a["content"],
-                title=a.get("title") or None,
-                published=(a.get("date_extracted") or "")[:10] or None,
-            )
-            try:
-                docs.append(seg(nlp.make_doc(article)))
-            except MarsadError:
-                continue  # an article with no letters: not what this measures
-            if len(docs) >= args.articles:
-                break
+        docs = prepared_docs(args.articles, lambda a: seg(nlp.make_doc(a)))
         for d in docs:
             d.tokens  # materialise outside the timed part  # noqa: B018
         mb = sum(len(d.text.encode("utf-8")) for d in docs) / 1e6

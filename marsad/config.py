@@ -25,6 +25,7 @@ from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from .errors import ConfigError, Errors
 from .stages.entities import EntitiesConfig
+from .stages.quotes import QuotesConfig
 from .stages.segment import SegmentConfig
 from .text.clean import STEPS
 
@@ -37,7 +38,7 @@ class PipelineConfig:
         stages: registered stage names, each with its version.
     """
 
-    stages: tuple[str, ...] = ("marsad.segment.v1", "marsad.entities.v1")
+    stages: tuple[str, ...] = ("marsad.segment.v1", "marsad.entities.v1", "marsad.quotes.v1")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Config:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     entities: EntitiesConfig = field(default_factory=EntitiesConfig)
+    quotes: QuotesConfig = field(default_factory=QuotesConfig)
 
     @classmethod
     def default(cls) -> Config:

@@ -54,9 +54,12 @@ def render_text(doc: Document) -> str:
         for e in doc.entities:
             en = f" — {_iso(e.name_en)}" if e.name_en else ""
             lines.append(f"{RLM}• {e.name}{en} ({_iso(e.type)}, {_iso(len(e.mentions))}×)")
+    if doc.spans["quotes"]:
+        lines.append("")
     for q in doc.spans["quotes"]:
-        who = q.speaker_text or "—"
-        lines.append(f"{RLM}« {q.content.text} » — {who} ({_iso(q.kind)})")
+        ent = doc.entity(q.speaker)
+        who = ent.name if ent is not None else (q.speaker_text or "—")
+        lines.append(f"{RLM}« {q.content.text} » — {who} [{q.cue.text}] ({_iso(q.kind)})")
     for t in doc.spans["timexes"]:
         lines.append(f"{RLM}⏱ {t.text} = {_iso(t.value)}")
     for ev in doc.spans["events"]:

@@ -1,3 +1,3 @@
 """Registered pipeline stages. Importing this package registers them all."""
 
-from . import entities, segment  # noqa: F401  (registers marsad.entities.v1, marsad.segment.v1)
+from . import entities, quotes, segment  # noqa: F401  (registers the marsad.*.v1 stages)
