@@ -337,7 +337,7 @@ class _Reader:
         """«منصة "إكس"», «بـ"إسرائيل"», «"طوفان الأقصى"»: a name, not a quote."""
         k = self.token_at(q.open)
         prev = self.bare(k - 1)
-        if prev in self.lex.naming or (prev and norm(prev.rstrip("ـ")) in self.lex.naming):
+        if prev in self.lex.naming:
             return True
         words = self._word_count(q.start, q.end)
         if words < 2:
@@ -718,10 +718,9 @@ class _Reader:
             return nxt, self._clause_end(nxt, last), "prep"
         if n in self.lex.not_content or self.tokens[nxt].kind != "word":
             return None
-        if self.mention_at(nxt) is not None and self.mention_at(nxt) is self.mention_at(nxt):
-            e = self.entity(self.mention_at(nxt))
-            if e is not None and e.type in ("GPE", "LOC"):
-                return None  # «إلى طهران»: a place, not content
+        e = self.entity(self.mention_at(nxt))
+        if e is not None and e.type in ("GPE", "LOC"):
+            return None  # «إلى طهران»: a place, not content
         return nxt, self._clause_end(nxt, last), "prep"
 
     def _clause_end(self, j: int, last: int) -> int:
