@@ -1007,17 +1007,12 @@ class _Reader:
 
     def _update_topic(self, first: int, last: int) -> None:
         """The subject of a sentence's first verb becomes the current speaker."""
-        for j in (first + 1,):
-            m = self.mention_at(j)
-            e = self.entity(m)
-            if (
-                m is not None
-                and e is not None
-                and e.type in ("PERSON", "ORG")
-                and self._verbish_or_past(first)
-            ):
-                self.topic = (e.id, m.start)
-                return
+        m = self.mention_at(first + 1)
+        e = self.entity(m)
+        if m is None or e is None or e.type not in ("PERSON", "ORG"):
+            return
+        if self._verbish_or_past(first):
+            self.topic = (e.id, m.start)
 
     def _verbish_or_past(self, k: int) -> bool:
         """A sentence's first word that reads as its verb («وبحث», «التقى», «قال»)."""
