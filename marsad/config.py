@@ -27,6 +27,7 @@ from .errors import ConfigError, Errors
 from .stages.entities import EntitiesConfig
 from .stages.quotes import QuotesConfig
 from .stages.segment import SegmentConfig
+from .stages.timex import TimexConfig
 from .text.clean import STEPS
 
 
@@ -38,7 +39,12 @@ class PipelineConfig:
         stages: registered stage names, each with its version.
     """
 
-    stages: tuple[str, ...] = ("marsad.segment.v1", "marsad.entities.v1", "marsad.quotes.v1")
+    stages: tuple[str, ...] = (
+        "marsad.segment.v1",
+        "marsad.timex.v1",
+        "marsad.entities.v1",
+        "marsad.quotes.v1",
+    )
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class Config:
     clean: CleanConfig = field(default_factory=CleanConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
+    timex: TimexConfig = field(default_factory=TimexConfig)
     entities: EntitiesConfig = field(default_factory=EntitiesConfig)
     quotes: QuotesConfig = field(default_factory=QuotesConfig)
 

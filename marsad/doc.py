@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
@@ -313,6 +314,8 @@ class Document:
         self.title = title
         self.published = published
         self.published_source = published_source or ("given" if published else "none")
+        # what a dateline or inference read the date from («اليوم الخميس» ...), or None
+        self.published_evidence: str | None = None
         self.url = url
         self.outlet = outlet
         self.raw_text = text if raw_text is None else raw_text
@@ -332,6 +335,20 @@ class Document:
         # Namespace for registered extensions: a stage declares "doc.ext['key']" in assigns.
         self.ext: dict[str, Any] = {}
         self._bounds: tuple[list[int], list[int]] | None = None
+
+    @property
+    def published_day(self) -> dt.date | None:
+        """The calendar day of ``published`` (a date or a datetime), or None.
+
+        >>> Document("نص", published="2023-11-09T10:00:00").published_day
+        datetime.date(2023, 11, 9)
+        """
+        if not self.published:
+            return None
+        try:
+            return dt.date.fromisoformat(self.published[:10])
+        except ValueError:
+            return None
 
     # -- the frozen text -------------------------------------------------------------
     @property
@@ -498,6 +515,7 @@ class Document:
             "title": self.title,
             "published": self.published,
             "published_source": self.published_source,
+            "published_evidence": self.published_evidence,
             "url": self.url,
             "outlet": self.outlet,
             "text": self._text,

@@ -6,7 +6,7 @@ the CLI, multiprocessing and Spark use.
 
 >>> nlp = load()
 >>> [s.name for s in nlp.stages]
-['marsad.segment.v1', 'marsad.entities.v1', 'marsad.quotes.v1']
+['marsad.segment.v1', 'marsad.timex.v1', 'marsad.entities.v1', 'marsad.quotes.v1']
 >>> doc = nlp("وقال الوزير: «انتهى الاجتماع». ثم غادر")
 >>> [s.text for s in doc.sentences]
 ['وقال الوزير: «انتهى الاجتماع».', 'ثم غادر']

@@ -24,7 +24,6 @@ Steps, each a small function below:
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -181,7 +180,7 @@ class _Reader:
         self.gaz = gaz
         self.kb = gaz.kb
         self.config = config
-        self.day = _day(doc.published)
+        self.day = doc.published_day
         self.matches, self.norms = match_phrases(doc, gaz)
         self.by_start = {m.i: m for m in self.matches}
         self.tokens = doc.tokens
@@ -607,15 +606,6 @@ class _Reader:
         r = self.kb.roles.get(o.role)
         title = r.titles[0] if r and r.titles else o.role
         return Role(title, o.of, o.start.isoformat(), o.end.isoformat() if o.end else None)
-
-
-def _day(published: str | None) -> dt.date | None:
-    if not published:
-        return None
-    try:
-        return dt.date.fromisoformat(published[:10])
-    except ValueError:
-        return None
 
 
 def _sentence_index(doc: Document) -> list[int]:
