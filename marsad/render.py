@@ -42,6 +42,8 @@ def render_text(doc: Document) -> str:
         f" · تعابير زمنية / timexes: {_iso(len(doc.spans['timexes']))}"
         f" · أحداث / events: {_iso(len(doc.spans['events']))}",
     ]
+    if doc.published_evidence:
+        lines.insert(2, f"{RLM}الدليل / evidence: {doc.published_evidence}")
     if doc.cleaning:
         steps = ", ".join(f"{c.step}×{c.changes}" for c in doc.cleaning)
         lines.append(f"{RLM}تنظيف / cleaning: {_iso(steps)}")
@@ -60,8 +62,10 @@ def render_text(doc: Document) -> str:
         ent = doc.entity(q.speaker)
         who = ent.name if ent is not None else (q.speaker_text or "—")
         lines.append(f"{RLM}« {q.content.text} » — {who} [{q.cue.text}] ({_iso(q.kind)})")
+    if doc.spans["timexes"]:
+        lines.append("")
     for t in doc.spans["timexes"]:
-        lines.append(f"{RLM}⏱ {t.text} = {_iso(t.value)}")
+        lines.append(f"{RLM}⏱ {t.text} = {_iso(t.value or '—')} ({_iso(t.type)})")
     for ev in doc.spans["events"]:
         lines.append(f"{RLM}⚑ {_iso(ev.type)} «{ev.trigger.text}» {_iso(ev.date or '')}")
     return "\n".join(lines) + "\n"
