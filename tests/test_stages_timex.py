@@ -19,7 +19,7 @@ from marsad.text.normalize import norm
 
 from .conftest import load_cases, shared_path
 
-CASE_FILES = ("timex_absolute.json", "timex_relative.json")
+CASE_FILES = ("timex_absolute.json", "timex_relative.json", "timex_heldout.json")
 
 
 def _doc(text: str, published: str | None = None, **cfg: object) -> Document:
@@ -70,6 +70,14 @@ def test_offsets_point_into_the_original_text_with_diacritics_and_tatweel() -> N
     assert ("منذ ٣٤ يوماً", "P34D") in got
     for t in doc.spans["timexes"]:
         assert text[t.start : t.end] == t.text
+
+
+def test_weekday_in_parentheses_after_a_deictic() -> None:
+    doc = _doc("انتقد القصر اليوم (السبت) صحيفة محلية، وقال أمس (الجمعة) إنه سيرد.", "2015-07-18")
+    assert [(t.text, t.value) for t in doc.spans["timexes"]] == [
+        ("اليوم (السبت)", "2015-07-18"),
+        ("أمس (الجمعة)", "2015-07-17"),
+    ]
 
 
 def test_ghada_the_verb_is_not_tomorrow() -> None:

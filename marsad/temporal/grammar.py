@@ -375,8 +375,10 @@ class _Parser:
         j, days = hit
         head = self.word(j - 1)
         heads = clitic_forms(head)
-        if ("اليوم" in heads or "الليله" in heads) and self.word(j) in lex.today_not_after:
-            return None
+        if ("اليوم" in heads or "الليله" in heads) and (
+            self.word(j) in lex.today_not_after or self.ordinal(j)
+        ):
+            return None  # «اليوم العالمي», «لليوم التاسع»
         if (
             j - i == 1
             and "اليوم" in heads
@@ -400,7 +402,11 @@ class _Parser:
             f["pod"] = "NI"
             f["type"] = "TIME"
         k = self.skip(j, "،", ",")
-        if wd := self.lex.weekdays.get(self.word(k)):
+        paren = self.word(k) == "(" and self.word(k + 2) == ")"
+        if paren and (wd := self.lex.weekdays.get(self.word(k + 1))):
+            f["wd"] = wd  # «اليوم (السبت)»
+            j = k + 3
+        elif wd := self.lex.weekdays.get(self.word(k)):
             f["wd"] = wd
             j = k + 1
             k = self.skip(j, "،", ",")
@@ -437,6 +443,17 @@ class _Parser:
         if wd_word == "الاحد" and not has_day and self._one_of(j + 1):
             return None
         k = j + 1
+        if (
+            self.word(k) == "من"
+            and self.word(k + 1) == "كل"
+            and self.word(k + 2)
+            in (
+                "اسبوع",
+                "الاسبوع",
+            )
+        ):
+            wd_n = lex.weekdays[wd_word]
+            return self.make(i, k + 3, "set", value=f"XXXX-WXX-{wd_n}", type="SET")
         rel = lex.modifiers.get(self.word(k))
         f: dict[str, Any] = {"wd": lex.weekdays[wd_word]}
         if rel in ("past", "next"):
@@ -586,6 +603,8 @@ class _Parser:
                 continue
             u, kind = unit
             nxt = self.word(i + 1)
+            if kind != "dual" and nxt.startswith("ال") and nxt not in lex.modifiers:
+                return None  # «قبل يوم الاقتراع», «خلال سنوات الحرب»: a construct, no count
             if kind == "dual":
                 return i + 1, 2, u
             if kind == "singular" and allow_single and not form.startswith("ال"):
@@ -676,7 +695,7 @@ class _Parser:
         return self.make(i, k, "duration", **f)
 
     def age(self, i: int, k: int) -> bool:
-        back = {self.word(x) for x in range(max(0, i - 3), i)}
+        back = {self.word(x) for x in range(max(0, i - 5), i)}
         if back & self.lex.age_words:
             return True
         if self.word(i - 1) == "(" and self.word(k) == ")":
@@ -892,10 +911,13 @@ class _Parser:
                     if hit and (hit[0] == s or (hit[0] == s - 1 and self.word(s - 1) == "من")):
                         self._extend(e, self.toks[s - back].start)
                         break
-            if e.kind in ("date", "month", "year") and self.word(self._before(e.start) - 1) in (
-                "منذ",
-                "ومنذ",
-            ):
+            if e.kind in ("decade", "century"):
+                s = self._before(e.start)
+                if s > 0 and self.phrase(lex.parts, s - 1, clitic=True):
+                    self._extend(e, self.toks[s - 1].start)
+            if e.kind in ("date", "month", "year", "decade", "century") and self.word(
+                self._before(e.start) - 1
+            ) in ("منذ", "ومنذ"):
                 self._extend(e, self.toks[self._before(e.start) - 1].start)
         return out
 
@@ -980,7 +1002,7 @@ _CLAUSE_START = frozenset(
         "انها",
     }
 )
-_CLOCK_GAP = frozenset({"،", ",", "في", "عند", "من", "-", "حوالي", "نحو", "تمام", "علي", "قرابه"})
+_CLOCK_GAP = frozenset({"في", "عند", "من", "-", "حوالي", "نحو", "تمام", "علي", "قرابه"})
 _COUNT_NOUNS = frozenset(
     {
         "شخص",
