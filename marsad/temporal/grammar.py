@@ -86,8 +86,11 @@ def clitic_forms(word: str) -> list[str]:
 
 
 class _Parser:
-    def __init__(self, text: str, lex: Lexicon) -> None:
+    def __init__(
+        self, text: str, lex: Lexicon, tanween: Callable[[int], bool] | None = None
+    ) -> None:
         self.text = text
+        self._tanween = tanween
         self.lex = lex
         self.toks = tokenize(text)
         self.w = [t.text for t in self.toks]
@@ -418,8 +421,6 @@ class _Parser:
     def tanween(self, i: int) -> bool:
         return bool(self._tanween and self._tanween(self.toks[i].end))
 
-    _tanween: Callable[[int], bool] | None = None
-
     def weekday(self, i: int) -> Expr | None:
         """[يوم] الخميس [المقبل|الماضي]; traps: «بين الاثنين», «احد المسؤولين»."""
         lex = self.lex
@@ -622,7 +623,7 @@ class _Parser:
     def offset(self, i: int) -> Expr | None:
         """«قبل يومين», «بعد اسبوع», «قبل ثلاثة اشهر»; never «بعد يومين من لقائه»."""
         lex = self.lex
-        head = self.in_set(i, {"قبل", "بعد"}, True)
+        head = self.in_set(i, lex.offset_words, True)
         if head is None:
             return None
         j = i + 1
@@ -635,13 +636,13 @@ class _Parser:
         k, n, unit = cu
         if n is None:
             return None  # «قبل ايام»: vague
-        sign = -1 if head == "قبل" else 1
+        sign = lex.offset_words[head]
         if self.word(k) in ("من", "علي"):
             anchor = self.date(k + 1) or self.month_year(k + 1)
             if anchor and anchor.kind == "date":
                 return self.make(
                     i,
-                    anchor.end and self.tok_index_end(anchor.end),
+                    self.tok_index_end(anchor.end),
                     "offset",
                     n=n * sign,
                     unit=unit,
@@ -708,7 +709,7 @@ class _Parser:
         for form in self.forms(i, True):
             if form in lex.set_adverbs:
                 return self.make(i, i + 1, "set", value=lex.set_adverbs[form], type="SET")
-        if self.in_set(i, {"كل"}, True) is None:
+        if self.in_set(i, lex.every, True) is None:
             return None
         j = i + 1
         if self.word(j) == "يوم" and (wd := lex.weekdays.get(self.word(j + 1))):
@@ -1077,6 +1078,4 @@ def parse(text: str, tanween: Callable[[int], bool] | None = None) -> list[Expr]
     ``tanween(end)`` says whether the original word ending at normalised offset ``end``
     carried tanween («غداً» is tomorrow, «غدا» may be the verb).
     """
-    p = _Parser(text, lexicon())
-    p._tanween = tanween
-    return p.run()
+    return _Parser(text, lexicon(), tanween).run()

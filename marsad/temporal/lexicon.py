@@ -115,6 +115,8 @@ class Lexicon:
     date_traps: frozenset[str]
     duration_verbs: frozenset[str]
     today_not_before: frozenset[str]
+    offset_words: dict[str, int]  # «قبل» -1, «بعد» +1
+    every: frozenset[str]
     triggers: frozenset[str]  # every word of the file: no expression starts elsewhere
 
 
@@ -208,5 +210,10 @@ def lexicon() -> Lexicon:
         date_traps=_wordset(d["date_traps_before"]["words"]),
         duration_verbs=_wordset(d["duration_verbs"]["words"]),
         today_not_before=_wordset(d["today_not_before"]["words"]),
+        offset_words={
+            **{norm(w): -1 for w in d["offsets"]["before"]},
+            **{norm(w): 1 for w in d["offsets"]["after"]},
+        },
+        every=_wordset(d["sets"]["every"]),
         triggers=frozenset(_all_words(d)) | {"ال"},
     )
