@@ -26,7 +26,7 @@ from .doc import Article, Document
 from .errors import MarsadError
 from .ingest.files import BadRecord, open_path
 from .pipeline import load, parse_published
-from .render import render_text
+from .render import render_explain, render_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -178,6 +178,41 @@ def _apply_overrides(article: Article, *, published: str | None, title: str | No
         if article.title is not None:
             article.text = f"{article.title}\n\n{article.text}"
         article.title = title
+
+
+@main.command("explain")
+@click.argument("path", type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("--published", help="Document date (YYYY-MM-DD), recorded as 'given'.")
+@click.option("--title", help="The headline, when it is not the first line of a .txt file.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A TOML file overriding default_config.toml.",
+)
+@friendly_errors
+def explain_cli(
+    path: str, published: str | None, title: str | None, config_path: str | None
+) -> None:
+    """Say why each event of an article was coded: PATH as for extract.
+
+    For every event: the trigger and its dictionary entry, then the rule that chose
+    each actor, recipient, place and date, and the cue of each modality.
+    """
+    config = _load_config(config_path, None)
+    if published is not None:
+        published = parse_published(published, source="--published")
+    source = open_path(path, max_bytes=config.limits.max_article_bytes)
+    nlp = load(config)
+    for record in source.records:
+        if isinstance(record, BadRecord):
+            click.echo(f"marsad: skipped {record.error}", err=True)
+            continue
+        _apply_overrides(record, published=published, title=title)
+        doc = nlp(record)
+        if source.is_stream:
+            click.echo(f"# {record.source}")
+        click.echo(render_explain(doc), nl=False)
 
 
 @main.command("eval")

@@ -25,6 +25,7 @@ from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from .errors import ConfigError, Errors
 from .stages.entities import EntitiesConfig
+from .stages.events import EventsConfig
 from .stages.quotes import QuotesConfig
 from .stages.segment import SegmentConfig
 from .stages.timex import TimexConfig
@@ -44,6 +45,7 @@ class PipelineConfig:
         "marsad.timex.v1",
         "marsad.entities.v1",
         "marsad.quotes.v1",
+        "marsad.events.v1",
     )
 
 
@@ -89,6 +91,7 @@ class Config:
     timex: TimexConfig = field(default_factory=TimexConfig)
     entities: EntitiesConfig = field(default_factory=EntitiesConfig)
     quotes: QuotesConfig = field(default_factory=QuotesConfig)
+    events: EventsConfig = field(default_factory=EventsConfig)
 
     @classmethod
     def default(cls) -> Config:

@@ -209,8 +209,40 @@ class Quote:
 
 
 @dataclass(slots=True)
+class Argument(Span):
+    """A participant, place or time of an event as it is written: ``role`` is
+    ``actor``, ``recipient``, ``location`` or ``date``; ``entity`` the document-local id
+    when the words name an entity (a generic agent such as «مسلحون» has none);
+    ``sector`` the PLOVER sector of a generic agent (``MIL``, ``COP``, ``UAF`` …);
+    ``rule`` says which rule chose it (``marsad explain`` prints it)."""
+
+    role: str = "actor"
+    entity: str | None = None
+    sector: str | None = None
+    rule: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "role": self.role,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "entity": self.entity,
+            "sector": self.sector,
+            "rule": self.rule,
+        }
+
+
+@dataclass(slots=True)
 class Event:
-    """A PLOVER event: who did what to whom, where and when, with its trigger span."""
+    """A PLOVER event: who did what to whom, where and when, with its trigger span.
+
+    Beyond the contract's fields: ``trigger_id`` is the dictionary entry that fired,
+    ``arguments`` the words each participant, place and date were read from (with the
+    rule that chose them), ``mentions`` the triggers of the same event elsewhere in the
+    document, and ``rules`` the rules that set the modality, mode and date.
+    """
 
     type: str
     trigger: Span
@@ -224,6 +256,10 @@ class Event:
     date_source: str = "none"
     cameo: str | None = None
     quad: int | None = None
+    trigger_id: str | None = None
+    arguments: list[Argument] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the contract form."""
@@ -240,6 +276,10 @@ class Event:
             "sentence": self.sentence,
             "cameo": self.cameo,
             "quad": self.quad,
+            "trigger_id": self.trigger_id,
+            "arguments": [a.to_dict() for a in self.arguments],
+            "mentions": [m.to_dict() for m in self.mentions],
+            "rules": list(self.rules),
         }
 
 
@@ -475,6 +515,10 @@ class Document:
             yield "timex", t
         for ev in self.spans["events"]:
             yield "event trigger", ev.trigger
+            for a in ev.arguments:
+                yield f"event {a.role}", a
+            for m in ev.mentions:
+                yield "event mention", m
 
     def validate(self) -> None:
         """Check the offset invariant on every span and that entity ids resolve.
@@ -501,6 +545,7 @@ class Document:
             _check_ids([q.speaker], ids, "quote speaker")
         for ev in self.spans["events"]:
             _check_ids([*ev.actors, *ev.recipients, ev.location], ids, "event")
+            _check_ids([a.entity for a in ev.arguments], ids, "event argument")
 
     # -- the output contract -----------------------------------------------------------
     def to_dict(self, *, tokens: bool = False, raw_text: bool = False) -> dict[str, Any]:
@@ -667,6 +712,19 @@ class Document:
                     date_source=ev.get("date_source", "none"),
                     cameo=ev.get("cameo"),
                     quad=ev.get("quad"),
+                    trigger_id=ev.get("trigger_id"),
+                    arguments=[
+                        Argument(
+                            **span(a).to_dict(),
+                            role=a.get("role", "actor"),
+                            entity=a.get("entity"),
+                            sector=a.get("sector"),
+                            rule=a.get("rule", ""),
+                        )
+                        for a in ev.get("arguments", [])
+                    ],
+                    mentions=[span(m) for m in ev.get("mentions", [])],
+                    rules=list(ev.get("rules", [])),
                 )
             )
         return doc

@@ -1,0 +1,1 @@
+"""The event coder: Arabic triggers, their arguments, modality and dates (PLOVER)."""
