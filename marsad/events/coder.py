@@ -395,6 +395,10 @@ class _Coder:
                 last = self.mention_last[nxt2.start]
         return _Arg(role, start, self.tokens[last].end, entity, sector, rule, last)
 
+    def mention_arg(self, m: Mention, role: str, rule: str) -> _Arg:
+        """An argument that is exactly one entity mention."""
+        return _Arg(role, m.start, m.end, m.entity, None, rule, self.mention_last[m.start])
+
     def _apposed(self, m: Mention, end: int) -> int:
         """The last token of a mention and of the mentions of the same entity in
         apposition right after it («وزير الخارجية التركي، هاكان فيدان»)."""
@@ -418,8 +422,7 @@ class _Coder:
             m = self.mention_at.get(j)
             if m is None or self.entity_type(m) not in ACTOR_TYPES:
                 break
-            out.append(_Arg(role, m.start, m.end, m.entity, None, "coordinated with و", 0))
-            out[-1].last = self.mention_last[m.start]
+            out.append(self.mention_arg(m, role, "coordinated with و"))
             j = out[-1].last + 1
         return out
 
@@ -513,7 +516,7 @@ class _Coder:
                 return []
             if self.entity_type(m) not in ACTOR_TYPES:
                 return []
-            arg = _Arg("actor", m.start, m.end, m.entity, None, "subject before the verb", j)
+            arg = self.mention_arg(m, "actor", "subject before the verb")
             if a0 > c0 and self.norms[a0][:1] == "و":  # «رئيسي وإردوغان يبحثان»
                 prev = self.mention_ending.get(a0 - 1)
                 if (
@@ -612,17 +615,7 @@ class _Coder:
             if m is not None and m.start > self.starts[j]:  # «بإسرائيل», «لإردوغان»
                 p = self.norms[j][: len(norm(self.text[self.starts[j] : m.start]))]
                 if p[-1:] in markers and self.entity_type(m) in ACTOR_TYPES | PLACE_TYPES:
-                    return [
-                        _Arg(
-                            "recipient",
-                            m.start,
-                            m.end,
-                            m.entity,
-                            None,
-                            f"after «{p[-1]}»",
-                            self.mention_last[m.start],
-                        )
-                    ]
+                    return [self.mention_arg(m, "recipient", f"after «{p[-1]}»")]
         return []
 
     def arguments(self, f: _Found) -> None:
@@ -724,17 +717,7 @@ class _Coder:
             return []
         m = self.mention_at.get(j) or self.nisba(j, c1)
         if m is not None and self.is_demonym(m):  # «الغارات الإسرائيلية», «غارة إسرائيلية»
-            return [
-                _Arg(
-                    "actor",
-                    m.start,
-                    m.end,
-                    m.entity,
-                    None,
-                    "demonym adjective",
-                    self.mention_last[m.start],
-                )
-            ]
+            return [self.mention_arg(m, "actor", "demonym adjective")]
         if f.enclitic:
             return []
         if (
@@ -742,17 +725,7 @@ class _Coder:
             and self.entity_type(m) in ACTOR_TYPES
             and (m.start == self.starts[j] or self.norms[j][:1] == "ل")  # «قمة … لمنظمة»
         ):
-            return [
-                _Arg(
-                    "actor",
-                    m.start,
-                    m.end,
-                    m.entity,
-                    None,
-                    "genitive",
-                    self.mention_last[m.start],
-                )
-            ]
+            return [self.mention_arg(m, "actor", "genitive")]
         a = self._arg_at(j, c1, "actor", "genitive")
         return [a] if a else []
 
@@ -764,15 +737,7 @@ class _Coder:
             if a0 < f.sentence.first_token:
                 break
             if self.entity_type(m) == "ORG":
-                return _Arg(
-                    "actor",
-                    m.start,
-                    m.end,
-                    m.entity,
-                    None,
-                    "organisation named before the summit noun",
-                    self.mention_last[m.start],
-                )
+                return self.mention_arg(m, "actor", "organisation named before the summit noun")
         return None
 
     def location(self, f: _Found) -> _Arg | None:
@@ -791,15 +756,7 @@ class _Coder:
             intro = self._place_intro(a0, m, c0)
             if intro is None:
                 continue
-            arg = _Arg(
-                "location",
-                m.start,
-                m.end,
-                m.entity,
-                None,
-                f"place after «{intro}» in the clause",
-                self.mention_last[m.start],
-            )
+            arg = self.mention_arg(m, "location", f"place after «{intro}» in the clause")
             if a0 >= (f.anchor if f.anchor >= 0 else f.k):
                 after = arg
                 break
@@ -849,15 +806,7 @@ class _Coder:
                 break
             m = self.mention_at.get(i)
             if m is not None and self.entity_type(m) in PLACE_TYPES and not self.is_demonym(m):
-                return _Arg(
-                    "location",
-                    m.start,
-                    m.end,
-                    m.entity,
-                    None,
-                    "place opening the sentence",
-                    self.mention_last[m.start],
-                )
+                return self.mention_arg(m, "location", "place opening the sentence")
         return None
 
     def _relative_end(self, f: _Found, c1: int) -> int:
