@@ -241,7 +241,9 @@ class Event:
     Beyond the contract's fields: ``trigger_id`` is the dictionary entry that fired,
     ``arguments`` the words each participant, place and date were read from (with the
     rule that chose them), ``mentions`` the triggers of the same event elsewhere in the
-    document, and ``rules`` the rules that set the modality, mode and date.
+    document, ``rules`` the rules that set the modality, mode and date, and
+    ``confidence`` how likely the sentence reports the event rather than mentions it
+    (:mod:`marsad.events.report`; None for a type the model was not trained on).
     """
 
     type: str
@@ -260,6 +262,7 @@ class Event:
     arguments: list[Argument] = field(default_factory=list)
     mentions: list[Span] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the contract form."""
@@ -280,6 +283,7 @@ class Event:
             "arguments": [a.to_dict() for a in self.arguments],
             "mentions": [m.to_dict() for m in self.mentions],
             "rules": list(self.rules),
+            "confidence": self.confidence,
         }
 
 
@@ -546,6 +550,8 @@ class Document:
         for ev in self.spans["events"]:
             _check_ids([*ev.actors, *ev.recipients, ev.location], ids, "event")
             _check_ids([a.entity for a in ev.arguments], ids, "event argument")
+            if ev.confidence is not None and not 0.0 <= ev.confidence <= 1.0:
+                raise ValueError(f"event confidence {ev.confidence} is outside [0, 1]")
 
     # -- the output contract -----------------------------------------------------------
     def to_dict(self, *, tokens: bool = False, raw_text: bool = False) -> dict[str, Any]:
@@ -725,6 +731,7 @@ class Document:
                     ],
                     mentions=[span(m) for m in ev.get("mentions", [])],
                     rules=list(ev.get("rules", [])),
+                    confidence=ev.get("confidence"),
                 )
             )
         return doc

@@ -110,6 +110,12 @@ def render_explain(doc: Document) -> str:
             f"{RLM}  trigger: «{ev.trigger.text}» → {ev.rules[0].removeprefix('trigger: ')}"
         )
         extra = [f"cameo {ev.cameo}", f"quad {ev.quad}"]
+        if ev.confidence is not None:
+            from .events.report import threshold
+
+            t = threshold(ev.type) or 0.0
+            verdict = "a report" if ev.confidence >= t else "a mention"
+            extra.append(f"report confidence {ev.confidence:.2f} ({verdict}: threshold {t:.2f})")
         lines.append(f"{RLM}  codes: {_iso(', '.join(extra))}")
         for a in ev.arguments:
             ent = doc.entity(a.entity)

@@ -343,3 +343,100 @@ def test_heldout_articles_score_above_a_floor(nlp: Pipeline) -> None:
     _, totals = evaluate(files, nlp=nlp)
     # first score before any fix: F1 0.287 (with the gold dates); 0.335 at this commit
     assert totals["events"].f1 >= 0.3, (totals["events"].missed, totals["events"].spurious)
+
+
+# --- the report model: report or mention -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def feed() -> Pipeline:
+    """marsad as a feed of reports: events the report model takes for mentions dropped."""
+    from marsad.config import Config
+    from marsad.pipeline import load
+
+    return load(Config.default().override("events.drop_mentions", True))
+
+
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        (
+            "قتل خمسة أشخاص وأصيب عشرة آخرون أمس في انفجار سيارة مفخخة استهدف سوقا شعبيا "
+            "في مدينة الحلة.",
+            "ASSAULT",
+        ),
+        (
+            "وقصفت طائرات حربية مواقع للمسلحين شمال المدينة فجر اليوم، ما أسفر عن مقتل "
+            "ثمانية منهم.",
+            "ASSAULT",
+        ),
+        (
+            "تظاهر أمس آلاف الطلاب أمام مقر البرلمان في العاصمة للمطالبة بخفض الرسوم الجامعية.",
+            "PROTEST",
+        ),
+        ("واعتصم مئات العمال أمس أمام مقر الشركة احتجاجا على تأخر رواتبهم.", "PROTEST"),
+    ],
+)
+def test_a_report_scores_above_its_threshold(
+    nlp: Pipeline, feed: Pipeline, text: str, etype: str
+) -> None:
+    from marsad.events.report import is_report, threshold
+
+    evs = [e for e in _doc(nlp, text, "2024-05-02").spans["events"] if e.type == etype]
+    assert evs and all(e.confidence is not None for e in evs)
+    assert max(e.confidence or 0.0 for e in evs) >= (threshold(etype) or 1.0)
+    assert any(is_report(e) for e in evs)
+    assert any(e.type == etype for e in _doc(feed, text, "2024-05-02").spans["events"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وتواصل المحكمة النظر في قضية اغتيال رئيس الوزراء الأسبق التي وقعت قبل عشر سنوات.",
+        "ويرى محللون أن موجة الاحتجاجات التي شهدتها المنطقة غيرت المشهد السياسي.",
+        "وكتب المعلق أن الحرب لا تنتهي بالقصف والاغتيالات وحدها.",
+        "ويخشى السكان أن تتحول المظاهرات إلى أعمال عنف كما حدث في الماضي.",
+        "وسيطرت القوات على البلدة بعد اشتباكات عنيفة أمس.",
+    ],
+)
+def test_a_mention_is_left_out_of_the_feed(feed: Pipeline, text: str) -> None:
+    doc = _doc(feed, text, "2024-05-02")
+    assert not [e for e in doc.spans["events"] if e.type in ("ASSAULT", "PROTEST")]
+
+
+def test_only_the_model_types_get_a_confidence(nlp: Pipeline) -> None:
+    doc = _doc(nlp, "التقى وزير الخارجية المصري نظيره الأردني في عمان أمس.", "2024-05-02")
+    assert doc.spans["events"] and all(e.confidence is None for e in doc.spans["events"])
+
+
+def test_confidence_is_validated(nlp: Pipeline) -> None:
+    doc = _doc(
+        nlp, "واعتصم مئات العمال أمس أمام مقر الشركة احتجاجا على تأخر رواتبهم.", "2024-05-02"
+    )
+    doc.spans["events"][0].confidence = 1.5
+    with pytest.raises(ValueError, match="confidence"):
+        doc.validate()
+
+
+def test_report_model_file_names_its_source_and_types() -> None:
+    from marsad.events import report
+
+    data = load_json(report.MODEL_PATH)
+    assert "arabic_event_gsr" in data["about"] and "MIT" in data["about"]
+    assert set(data["thresholds"]) == set(report.TYPES)
+    assert all(0.0 < t < 1.0 for t in data["thresholds"].values())
+    assert any(k.startswith("*:") for k in data["weights"])
+
+
+def test_training_separates_what_it_is_shown() -> None:
+    from marsad.events.report import ReportModel, best_threshold, f1_at, train, typed
+
+    pos = [(typed({"bias": 1.0, "w=امس": 1.0}, "PROTEST"), 1.0)] * 20
+    neg = [(typed({"bias": 1.0, "w=قضيه": 1.0}, "PROTEST"), 0.0)] * 60
+    m = ReportModel(train(pos + neg, min_count=1), {"PROTEST": 0.5})
+    assert m.score({"bias": 1.0, "w=امس": 1.0}, "PROTEST") > 0.8
+    assert m.score({"bias": 1.0, "w=قضيه": 1.0}, "PROTEST") < 0.2
+    assert "PROTEST:w=امس" not in train(pos + neg, min_count=30)  # seen 20 times only
+    scores = [(0.9, 1), (0.8, 1), (0.7, 0), (0.2, 0)]
+    assert f1_at(scores, 3, 0.75) == (1.0, 2 / 3, 0.8)
+    assert best_threshold(scores, 3) == (0.8, 0.8)

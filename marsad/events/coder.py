@@ -121,6 +121,7 @@ class CoderOptions:
     merge: bool = True
     dropped_subjects: bool = True
     bare_nouns: bool = False
+    scored_types: frozenset[str] = frozenset()  # bare nouns kept: the report model weighs them
 
 
 class _Coder:
@@ -936,7 +937,8 @@ class _Coder:
             and n[0] == "س"
             and n[1] in "يتن"
             and j not in self.covered
-            and n not in ("سنوات", "سنويا", "سنه")
+            and not n.endswith(("ه", "ات", "يين", "يون"))  # «سيارة», «ستة», «سياسيون»
+            and not n.startswith(_SA_NOUNS)
         )
 
     def _under_negation_verb(self, f: _Found) -> bool:
@@ -1113,7 +1115,9 @@ class _Coder:
                 if f.date is None and f.date_source == "none":
                     self.date(f)
             if not self.opt.bare_nouns:  # «الاعتداءات», «التفجير» alone: a mention, not a report
-                kept = [f for f in kept if not self._bare_noun(f)]
+                kept = [
+                    f for f in kept if f.type in self.opt.scored_types or not self._bare_noun(f)
+                ]
             for f in kept:
                 self.modality(f)
                 if (
@@ -1201,6 +1205,9 @@ class _Coder:
             rules=list(f.rules),
         )
 
+
+# words that open with «سي»/«ست»/«سن» and are no future verb: nouns, and «سيطر»
+_SA_NOUNS = ("سنوات", "سنويا", "سياس", "سيار", "سياح", "سياق", "سيطر", "ستار", "سنين")
 
 _DEMAND = Trigger(
     id="request.demand",

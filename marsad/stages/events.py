@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..doc import Document
+from ..events import report
 from ..events.coder import CoderOptions, code_events
 from ..registry import Stage, registry
 
@@ -43,6 +44,13 @@ class EventsConfig:
         bare_nouns: also code an event noun that has nothing of its own (no
             participant, place or date: «يدينون هذه الاعتداءات»); off, such a noun is
             taken as a mention of events, not a report of one.
+        report_model: give each ASSAULT and PROTEST event a ``confidence`` that the
+            sentence reports it rather than mentions it (:mod:`marsad.events.report`).
+        drop_mentions: a feed of reports only, as GDELT and ICEWS code: the report
+            model decides for its types (bare nouns included) and the events below
+            their type's threshold are left out (violence named in a trial, an
+            analysis, an opinion, a background paragraph). Off, every coded event is
+            kept with its ``confidence``.
     """
 
     skip_zones: tuple[str, ...] = ("boilerplate", "caption")
@@ -50,6 +58,8 @@ class EventsConfig:
     merge: bool = True
     dropped_subjects: bool = True
     bare_nouns: bool = False
+    report_model: bool = True
+    drop_mentions: bool = False
 
 
 @registry.stage(
@@ -77,8 +87,20 @@ class EventCoder(Stage):
             merge=config.merge,
             dropped_subjects=config.dropped_subjects,
             bare_nouns=config.bare_nouns,
+            scored_types=(
+                frozenset(report.TYPES)
+                if config.report_model and config.drop_mentions
+                else frozenset()
+            ),
         )
 
     def __call__(self, doc: Document) -> Document:
         doc.spans["events"] = code_events(doc, self.options)
+        if self.config.report_model:
+            report.score_events(doc)
+            if self.config.drop_mentions:
+                doc.spans["events"] = [
+                    ev for ev in doc.spans["events"]
+                    if ev.confidence is None or ev.confidence >= (report.threshold(ev.type) or 0.0)
+                ]  # fmt: skip
         return doc
