@@ -32,7 +32,7 @@ import math
 import re
 import sys
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -326,10 +326,13 @@ def published_of(sid: str) -> str | None:
     return f"{y}-{mo}-{d}" if "01" <= mo <= "12" and "01" <= d <= "31" else None
 
 
-def _examples(data: dict[str, list[Sentence]], keep: Any, soft: bool = True) -> list[Example]:
+def _examples(data: dict[str, list[Sentence]], keep: Callable[[str, int], bool]) -> list[Example]:
+    """Each event of the sentences ``keep(type, index)`` accepts, typed, with its
+    sentence's share of accepting annotators."""
     return [
-        (typed(f, t), s.target if soft else s.label)
-        for t, sents in data.items() for s in sents if keep(t, s) for f, _ in s.events
+        (typed(f, t), s.target)
+        for t, sents in data.items() for i, s in enumerate(sents) if keep(t, i)
+        for f, _ in s.events
     ]  # fmt: skip
 
 
@@ -338,7 +341,7 @@ def _sentence_score(m: ReportModel, s: Sentence, etype: str) -> float:
 
 
 def cross_validate(
-    data: dict[str, list[Sentence]], k: int = 10, salt: str = "", soft: bool = True, **kw: Any
+    data: dict[str, list[Sentence]], k: int = 10, salt: str = "", **kw: Any
 ) -> dict[str, list[float]]:
     """Out-of-fold sentence scores per type. A fold holds the same sentences for
     every type it scores; duplicates of a text always share a fold."""
@@ -347,12 +350,7 @@ def cross_validate(
     }
     oof = {t: [0.0] * len(sents) for t, sents in data.items()}
     for f in range(k):
-        ids = {t: {i for i, x in enumerate(fold[t]) if x != f} for t in data}
-        ex = [
-            (typed(feats, t), s.target if soft else s.label)
-            for t, sents in data.items() for i, s in enumerate(sents) if i in ids[t]
-            for feats, _ in s.events
-        ]  # fmt: skip
+        ex = _examples(data, lambda t, i, f=f: fold[t][i] != f)  # type: ignore[misc]
         fm = ReportModel(train(ex, **kw), {})
         for t, sents in data.items():
             for i, s in enumerate(sents):
@@ -396,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
             f"mean of {len(SALTS)} fold draws: P {p:.3f} R {r:.3f} F1 {f1:.3f} at threshold "
             f"{thr:.2f} (draws: {', '.join(f'{x[2]:.3f}' for x in prf)})\n"
         )
-    weights = train(_examples(data, lambda t, s: True))
+    weights = train(_examples(data, lambda t, i: True))
     out = {
         "about": (
             "Report-or-mention weights for marsad.events.report, trained by `python -m "
@@ -405,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             "over typed sparse features; thresholds chosen on out-of-fold scores."
         ),
         "thresholds": thresholds,
-        "sentences": {t: sum(s.label >= 0 for s in v) for t, v in data.items()},
+        "sentences": {t: len(v) for t, v in data.items()},
         "weights": dict(sorted(weights.items())),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
