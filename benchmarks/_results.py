@@ -15,6 +15,11 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 SHARED = HERE.parent.parent / "shared"
 SAUDINEWSNET = SHARED / "data" / "saudinewsnet" / "dataset"
+# the gold articles scored by marsad eval's rules: ours (held out) and the seed
+GOLD_ARTICLES = [
+    str(HERE.parent / "tests" / "gold" / "heldout" / "*.json"),
+    str(SHARED / "seed" / "gold.json"),
+]
 
 
 def saudinewsnet(limit_files: int | None = None) -> Iterator[dict]:

@@ -38,7 +38,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from _results import SHARED, write_section
+from _results import GOLD_ARTICLES, SHARED, write_section
 
 from marsad.events.report import is_report, published_of
 
@@ -159,10 +159,7 @@ def main() -> int:
     ap.add_argument(
         "--gold",
         nargs="*",
-        default=[
-            str(REPO / "tests" / "gold" / "heldout" / "*.json"),
-            str(SHARED / "seed" / "gold.json"),
-        ],
+        default=GOLD_ARTICLES,
         help="gold-format files (globs) scored by marsad eval's rules",
     )
     ap.add_argument(

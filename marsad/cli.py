@@ -349,6 +349,61 @@ def kb_import_wikidata_cli(dump: str, out: str) -> None:
         )
 
 
+@main.command("ner")
+@click.option(
+    "--conll",
+    "conll",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="CoNLL file: one token per line (first column), blank lines between sentences.",
+)
+@click.option("--model", default="", help="Model folder (default: the shipped model).")
+@friendly_errors
+def ner_cli(conll: str, model: str) -> None:
+    """Tag a CoNLL file: each line is printed back with the predicted BIO tag
+    (PERS, ORG, LOC, MISC) as a new last column; blank lines are kept."""
+    from .ner.api import tag_conll, tag_lines
+    from .ner.model import load_tagger
+
+    if conll == "-":
+        lines = tag_lines(sys.stdin.read().splitlines(), load_tagger(model))
+    else:
+        if not Path(conll).exists():
+            _fail(f"{conll}: no such file. Check the path, or pass - to read standard input.")
+        lines = tag_conll(conll, model=model)
+    out = sys.stdout
+    for line in lines:
+        out.write(line + "\n")
+
+
+@main.command("train-ner")
+@click.option(
+    "--data",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder with anercorp/train.txt and aqmar/{train,dev}.txt (../shared/data).",
+)
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False), help="Model folder to write."
+)
+@click.option("--folds", default=0, show_default=True, help="Also cross-validate on ANERcorp.")
+@click.option("--wojood", is_flag=True, help="Also train on the Wojood sample.")
+@friendly_errors
+def train_ner_cli(data: str, out: str, folds: int, wojood: bool) -> None:
+    """Train the NER model (deterministic: same data, same weights)."""
+    from .ner.api import train_ner
+
+    meta = train_ner(data, out, folds=folds, wojood=wojood)
+    click.echo(
+        f"trained on {meta['sentences']} sentences, {meta['tokens']} tokens "
+        f"in {meta['train_seconds']} s -> {out}"
+    )
+    cv = meta.get("cross_validation")
+    if cv:
+        for typ, sc in cv["scores"].items():
+            click.echo(f"  {typ:5} P {sc['p']:.3f}  R {sc['r']:.3f}  F1 {sc['f1']:.3f}")
+
+
 @main.command("stages")
 def stages_cli() -> None:
     """List the registered pipeline stages with what they require and assign."""

@@ -55,6 +55,10 @@ class Errors(metaclass=_CodedMeta):
         "{path}: the text has no letters after cleaning (only spaces, controls or "
         "marks). Give a file with Arabic text in it."
     )
+    E130 = (
+        "{path}: cannot read it as CoNLL ({detail}). Give a UTF-8 text file with one "
+        "token per line (extra columns are kept) and blank lines between sentences."
+    )
 
     # E2xx: pipeline and configuration
     E200 = (
@@ -90,6 +94,10 @@ class Errors(metaclass=_CodedMeta):
         "If the change is intended, run: python -m marsad.resources --update"
     )
     E401 = "Data file {name} is invalid: {detail}"
+    E402 = (
+        "NER model {path}: {detail}. Retrain it with: marsad train-ner --data "
+        "../shared/data --out {path}"
+    )
 
     # E5xx: evaluation
     E500 = "{path}: gold file is missing {field!r}. See shared/spec/gold-format.md."

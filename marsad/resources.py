@@ -35,7 +35,12 @@ def data_files() -> list[str]:
     root = _package_root()
     return sorted(
         p.relative_to(root).as_posix()
-        for pattern in ("**/data/**/*.json", "**/data/**/*.tsv", "**/data/**/*.yaml")
+        for pattern in (
+            "**/data/**/*.json",
+            "**/data/**/*.tsv",
+            "**/data/**/*.yaml",
+            "**/data/**/*.crfsuite",
+        )
         for p in root.glob(pattern)
     )
 
@@ -52,6 +57,22 @@ def _manifest() -> dict[str, str]:
     return dict(data["files"])
 
 
+def _checked(name: str) -> tuple[Path, bytes]:
+    """A packaged data file's path and bytes, after checking its checksum.
+
+    Raises:
+        DataFileError: the file is unknown or changed without its checksum.
+    """
+    path = _package_root() / name
+    expected = _manifest().get(name)
+    if expected is None or not path.exists():
+        raise DataFileError(Errors.E401.format(name=name, detail="not listed in MANIFEST.json"))
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise DataFileError(Errors.E400.format(name=name))
+    return path, data
+
+
 @cache
 def load_text(name: str) -> str:
     """Read a packaged data file as text after checking its checksum.
@@ -64,14 +85,17 @@ def load_text(name: str) -> str:
     Raises:
         DataFileError: the file is unknown or changed without its checksum.
     """
-    path = _package_root() / name
-    expected = _manifest().get(name)
-    if expected is None or not path.exists():
-        raise DataFileError(Errors.E401.format(name=name, detail="not listed in MANIFEST.json"))
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != expected:
-        raise DataFileError(Errors.E400.format(name=name))
-    return data.decode("utf-8")
+    return _checked(name)[1].decode("utf-8")
+
+
+@cache
+def resource_path(name: str) -> Path:
+    """The path of a packaged binary data file (a model), after checking its checksum.
+
+    Raises:
+        DataFileError: the file is unknown or changed without its checksum.
+    """
+    return _checked(name)[0]
 
 
 @cache
@@ -126,6 +150,7 @@ def update_manifest() -> dict[str, str]:
     load_json.cache_clear()
     load_yaml.cache_clear()
     load_text.cache_clear()
+    resource_path.cache_clear()
     return files
 
 

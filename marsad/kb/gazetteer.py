@@ -33,7 +33,7 @@ from .model import Country, KnowledgeBase
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 11  # bump when the compiled layout changes
+FORMAT_VERSION = 12  # bump when the compiled layout changes
 
 # demonym forms generated from the masculine singular nisba (إيراني)
 NISBA_SUFFIXES = {
@@ -161,8 +161,13 @@ def build(kb: KnowledgeBase) -> Gazetteer:
             "adjective_heads",
             "title_words",
             "common_words",
+            "geo_heads",
         )
     }
+    names = load_json("lexicons/data/names.json")
+    g.lexicon["given_names"] = frozenset(
+        norm(w) for key in ("arabic_male", "arabic_female", "foreign") for w in names[key]
+    )
     g.lexicon["nil_person_ok"] = frozenset(
         " ".join(phrase_key(w)) for w in lex["ranks"]["nil_person_ok"]
     )

@@ -16,9 +16,13 @@ Steps, each a small function below:
    locative word («في طهران») and the state otherwise («أعلنت طهران»); a surname links
    when the full name is in the document, or (unless it is also a common word) when
    the person held an office on the document date.
-4. **Coreference**: a later lone part of a person's name («هاكان», «سلامي») joins the
+4. **Tagger** (:meth:`_Reader.read_model`): the names the trained NER tagger finds in
+   text no mention covers yet; a phrase the knowledge base has links to its actor, an
+   unknown person, organisation or place becomes a NIL entity, one per normalised name,
+   and a lone family name joins the one person it belongs to.
+5. **Coreference**: a later lone part of a person's name («هاكان», «سلامي») joins the
    person when it is unique in the document and not a common given name.
-5. **Entities**: mentions grouped by actor, in order of first mention, with the
+6. **Entities**: mentions grouped by actor, in order of first mention, with the
    offices held on the document date as ``roles``.
 """
 
@@ -31,6 +35,8 @@ from ..doc import Document, Entity, Mention, Role, Token
 from ..kb.gazetteer import Entry, Gazetteer, load_gazetteer
 from ..kb.model import Actor, Office
 from ..kb.user import user_files
+from ..ner.conll import spans_of
+from ..ner.model import NerTagger, load_tagger
 from ..registry import Stage, registry
 from ..text.normalize import norm
 
@@ -39,6 +45,9 @@ _PROCLITIC_1 = frozenset("وف")
 _PROCLITIC_2 = frozenset("بلك")
 _PLURAL_FORMS = frozenset({"mp", "mpo", "fp"})
 _KIN = frozenset({"بن", "ابن", "بنت", "ابو", "ام", "ال", "ولد"})  # «بن عبدالعزيز» is a father
+_MODEL_TYPES = {"PERS": "PERSON", "ORG": "ORG", "LOC": "LOC"}  # MISC is not an entity type
+_NOT_A_NAME = frozenset({"nisba", "title", "title_f", "construct", "rank", "counterpart", "block"})
+_TYPE_GROUP = {"PERSON": ("PERSON",), "ORG": ("ORG",), "GPE": ("LOC",), "LOC": ("LOC",)}
 
 
 @dataclass(frozen=True)
@@ -51,11 +60,18 @@ class EntitiesConfig:
             ``"named"`` when the country is also named in the document or the demonym is
             a plural (people of the country), ``"always"``, or ``"never"``.
         nil_entities: make NIL persons from unknown names in title/rank patterns.
+        ner: read the names the trained tagger (:mod:`marsad.ner`) finds: a name the
+            knowledge base has becomes a mention of its actor, an unknown person,
+            organisation or place a NIL entity (one per normalised name). The
+            knowledge base wins where both speak.
+        ner_model: the tagger's model folder (empty: the shipped model).
     """
 
     user_kb: tuple[str, ...] = ()
     demonyms: Literal["named", "always", "never"] = "named"
     nil_entities: bool = True
+    ner: bool = True
+    ner_model: str = ""
 
 
 @dataclass
@@ -188,6 +204,7 @@ class _Reader:
         self.used: set[int] = set()  # indices of matches already read
         self.covered: set[int] = set()  # token indices inside mentions
         self.sentence_of = _sentence_index(doc)
+        self._words: frozenset[str] | None = None
 
     # -- helpers -----------------------------------------------------------------------
     def chain(self, key: str) -> _Chain:
@@ -517,6 +534,120 @@ class _Reader:
         if mode == "always" or named or entry.form in _PLURAL_FORMS:
             self.add(self.country_chain(entry.target), m.start, m.end, m.i, m.j)
 
+    # -- the trained tagger ---------------------------------------------------------------
+    def read_model(self, tagger: NerTagger) -> None:
+        """Fuse the tagger's names: linked when the knowledge base knows the phrase,
+        NIL entities otherwise; spans touching a mention already read are left out."""
+        sents = self.doc.sentences
+        tags = tagger.tag_sentences(
+            [[t.text for t in self.tokens[s.first_token : s.last_token]] for s in sents],
+            window=len(sents),
+        )
+        spans = [
+            (s.first_token + a, s.first_token + b, typ)
+            for s, tg in zip(sents, tags, strict=True)
+            for a, b, typ in spans_of(tg)
+            if typ in _MODEL_TYPES
+        ]
+        # longer names first, so that a lone «العتيبي» finds «خالد العتيبي»
+        for i, j, typ in sorted(spans, key=lambda x: (x[0] - x[1], x[0])):
+            while i < j and self.tokens[i].kind != "word":
+                i += 1
+            while j > i and self.tokens[j - 1].kind != "word":
+                j -= 1
+            if i >= j:
+                continue
+            if not any(k in self.covered for k in range(i, j)):
+                self._model_span(i, j, typ)
+                continue
+            # «رئيس بلدية الرمادي عيسى الساير» read as one place: the words after the
+            # known place start with a given name, so they are a person
+            k = max(k for k in range(i, j) if k in self.covered) + 1
+            if j - k >= 2 and self.norm_at(k) in self.gaz.lexicon["given_names"]:
+                self._model_span(k, j, "PERS")
+
+    def _model_span(self, i: int, j: int, typ: str) -> None:
+        form, skipped = self._strip_for_name(i)
+        key = (form, *self.norms[i + 1 : j])
+        tok = self.tokens[i]
+        start = tok.start + (_letter_offsets(tok.text)[skipped] if skipped else 0)
+        end = self.tokens[j - 1].end
+        entries = self.gaz.phrases.get(key, [])
+        countries = [e for e in entries if e.kind in ("country", "metonym")]
+        if countries and typ == "LOC":
+            self.add(self.country_chain(countries[0].target), start, end, i, j)
+            return
+        if any(e.kind in _NOT_A_NAME for e in entries):
+            return  # a demonym, title or rank the knowledge base chose not to read
+        actors = [
+            a
+            for e in entries
+            if e.kind in ("name", "surname") and (a := self.kb.actors.get(e.target)) is not None
+            and _MODEL_TYPES[typ] in _TYPE_GROUP[a.type]
+        ]  # fmt: skip
+        if actors:
+            self.add(self.actor_chain(self._pick(actors)), start, end, i, j)
+            return
+        lex = self.gaz.lexicon
+        if typ != "PERS" and j - i >= 2 and key[-1] in lex["given_names"]:
+            # «جبهة الخلاص أحمد …»: a given name starts the next name, never ends this one
+            j, key = j - 1, key[:-1]
+            end = self.tokens[j - 1].end
+        if all(w in _KIN or w in lex["geo_heads"] for w in key):
+            return  # «ريف», «نهر» alone: the head of a name, not a name
+        if any(w in lex["title_words"] for w in key):
+            return  # «وزير» inside a tagged span: a title, not a name
+        if j - i == 1 and typ == "PERS":
+            owner = self._part_owner(form)
+            if owner is not None:
+                self.add(owner, start, end, i, j)
+                return
+            if form in lex["given_names"]:
+                return  # a lone «أحمد» names no one in particular
+        chain = self.chain("nil:" + " ".join(key))
+        if chain.nil_name is None:
+            chain.nil_name = self.doc.text[start:end]
+            chain.nil_type = self._nil_type(typ, key)
+        self.add(chain, start, end, i, j)
+
+    def _strip_for_name(self, i: int) -> tuple[str, int]:
+        """The first word of a tagged name without its proclitics when they are
+        proclitics: the rest is a given name, starts with the article or is written
+        alone elsewhere in the document («لأينشتاين» after «أينشتاين»)."""
+        variants = _variants(self.tokens[i], self.norms[i])
+        if len(variants) == 1 or variants[0][0] in self.gaz.lexicon["given_names"]:
+            return variants[0][0], 0
+        for form, skipped, _ in variants[1:]:
+            if (
+                form in self.gaz.lexicon["given_names"]
+                or form.startswith("ال")
+                or form in self._doc_words
+            ):
+                return form, skipped
+        return variants[0][0], 0
+
+    @property
+    def _doc_words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(self.norms)
+        return self._words
+
+    def _part_owner(self, form: str) -> _Chain | None:
+        """The one person chain whose name (of two words or more) ends with ``form``."""
+        owners = [
+            c
+            for c in self.chains.values()
+            if (c.actor is None and c.iso3 is None and c.nil_type == "PERSON")
+            or (c.actor is not None and c.actor.type == "PERSON")
+        ]
+        found = [c for c in owners if any(_family_name(norm(n)) == form for n in c.names)]
+        return found[0] if len(found) == 1 else None
+
+    def _nil_type(self, typ: str, key: tuple[str, ...]) -> str:
+        if typ == "LOC":
+            return "LOC" if key[0] in self.gaz.lexicon["geo_heads"] else "GPE"
+        return _MODEL_TYPES[typ]
+
     # -- coreference -------------------------------------------------------------------
     def read_partial_names(self) -> None:
         """Link lone parts of a person's name used later in the document («هاكان»)."""
@@ -549,7 +680,18 @@ class _Reader:
         picks = [words[-1]]
         if len(words) == 2 and not nil:
             picks.append(words[0])
-        return [p for p in picks if self._plain_name_word(p)]
+        return [p for p in picks if self._plain_name_word(p) or (nil and self._family_word(p))]
+
+    def _family_word(self, w: str) -> bool:
+        """A family name with the article («الساير») may stand alone for a NIL person
+        when it is no listed word and names nothing in the knowledge base."""
+        lex = self.gaz.lexicon
+        return (
+            w.startswith("ال")
+            and len(w) >= 5
+            and (w,) not in self.gaz.phrases
+            and all(w not in lex[k] for k in ("name_stops", "common_words", "title_words"))
+        )
 
     def _plain_name_word(self, w: str) -> bool:
         lex = self.gaz.lexicon
@@ -608,6 +750,12 @@ class _Reader:
         return Role(title, o.of, o.start.isoformat(), o.end.isoformat() if o.end else None)
 
 
+def _family_name(name: str) -> str:
+    """The last word of a name of two words or more, or ""."""
+    words = name.split()
+    return words[-1] if len(words) >= 2 and words[-1] not in _KIN else ""
+
+
 def _sentence_index(doc: Document) -> list[int]:
     out = [0] * doc.n_tokens
     for s in doc.sentences:
@@ -616,13 +764,29 @@ def _sentence_index(doc: Document) -> list[int]:
     return out
 
 
-def link_entities(doc: Document, gaz: Gazetteer, config: EntitiesConfig | None = None) -> Document:
-    """Find and link the entities of a segmented document (see the module docstring)."""
+def link_entities(
+    doc: Document,
+    gaz: Gazetteer,
+    config: EntitiesConfig | None = None,
+    *,
+    tagger: NerTagger | None = None,
+) -> Document:
+    """Find and link the entities of a segmented document (see the module docstring).
+
+    Args:
+        doc: a segmented document.
+        gaz: the compiled knowledge base.
+        config: the stage's options.
+        tagger: the trained NER tagger whose names are fused after the knowledge base's
+            (none: the knowledge base alone).
+    """
     reader = _Reader(doc, gaz, config or EntitiesConfig())
     # people first, so that «نظيره» finds its antecedent and surnames their full names
     reader.read_people()
     reader.read_titles()
     reader.read_names()
+    if tagger is not None:
+        reader.read_model(tagger)
     reader.read_partial_names()
     doc.entities, doc.spans["mentions"] = reader.entities()
     return doc
@@ -641,6 +805,7 @@ class EntityLinker(Stage):
     def __init__(self, config: EntitiesConfig) -> None:
         self.config = config
         self._gazetteer: Gazetteer | None = None
+        self._tagger: NerTagger | None = None
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -651,7 +816,16 @@ class EntityLinker(Stage):
 
     def __getstate__(self) -> dict[str, object]:
         # ship only the config to workers; each loads the KB from its own cache
-        return {"config": self.config, "_gazetteer": None}
+        return {"config": self.config, "_gazetteer": None, "_tagger": None}
+
+    @property
+    def tagger(self) -> NerTagger | None:
+        """The trained NER tagger (None when ``ner`` is off), loaded on first use."""
+        if not self.config.ner:
+            return None
+        if self._tagger is None:
+            self._tagger = load_tagger(self.config.ner_model)
+        return self._tagger
 
     def __call__(self, doc: Document) -> Document:
-        return link_entities(doc, self.gazetteer, self.config)
+        return link_entities(doc, self.gazetteer, self.config, tagger=self.tagger)

@@ -407,10 +407,16 @@ class _Reader:
         m = self.mention_at(j)
         speaker: str | None = None
         text_span = (self.tokens[j].start, self.tokens[seg_end - 1].end)
+        described = None if self.speaker_of(m) is not None else self._described(j, seg_end)
         if m is not None and self.speaker_of(m) is not None:
             speaker = self.speaker_of(m)
             seg_end = self.after(m)
             text_span = (m.start, m.end)
+        elif described is not None:
+            # «المحلل السياسي فراس العبيدي»: a description, then the person
+            speaker = self.speaker_of(described)
+            seg_end = self.after(described)
+            text_span = (self.tokens[j].start, described.end)
         elif n in self.lex.spokesman and self.nrm(j + 1) in self.lex.bism:
             org = self.mention_at(j + 2)
             speaker = self.speaker_of(org)
@@ -459,6 +465,31 @@ class _Reader:
         while end < seg_end and end - j < 6 and self._plain_word(end):
             end += 1
         return None, (self.tokens[j].start, self.tokens[end - 1].end), end
+
+    def _described(self, j: int, end: int) -> Mention | None:
+        """A person named after up to four words that describe them, with no comma or
+        function word between: «المحلل السياسي فراس العبيدي», «رئيس بلدية الرمادي
+        عيسى الساير» (a place inside the description is stepped over)."""
+        p, words = j, 0
+        while p < end and words < 5:
+            m = self.mention_at(p)
+            if m is not None and p > j:
+                e = self.entity(m)
+                if e is not None and e.type == "PERSON":
+                    return m
+                p, words = self.after(m), words + 1
+                continue
+            n = self.nrm(p)
+            if (
+                self.tokens[p].kind != "word"
+                or n in self.lex.function_words
+                or n in self.lex.complementisers
+                or n in self.lex.preps
+                or self.bare(p) in self.lex.cues
+            ):
+                return None
+            p, words = p + 1, words + 1
+        return None
 
     def _nil_speaker(self, j: int, end: int) -> tuple[str | None, tuple[int, int], int] | None:
         """«خالد العتيبي», «الباحث خالد العتيبي», or a later «العتيبي»: a NIL person."""
