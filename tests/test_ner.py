@@ -207,6 +207,7 @@ def test_ner_propagate_tags_repeated_names_nearby_only() -> None:
     assert out[1][1] == "B-PERS"  # the family name alone
     assert out[1][3:5] == ["B-ORG", "I-ORG"]  # a two-word name seen nearby
     assert out[1][2] == "O"  # «أن» is a function word
+    assert propagate(sents, tags, lex, window=99) == out  # the whole text votes once
     far = propagate(sents, tags, lex, window=0)
     assert far[1] == ["O"] * 7
 
@@ -230,6 +231,29 @@ def test_ner_shipped_model_tags_an_unknown_person_after_a_title() -> None:
     tags = load_tagger().tag(words)
     assert tags[3:5] == ["B-PERS", "I-PERS"]
     assert tags[:3] == ["O", "O", "O"]  # the title is not part of the name
+
+
+def test_ner_vocabulary_filter_keeps_the_tags() -> None:
+    tagger = load_tagger()
+    sents = [
+        ["وقالت", "الناشطة", "سعاد", "الشمري", "إن", "بلدية", "الزرقاء", "تأخرت"],
+        ["وصل", "وفد", "شركة", "الفجر", "للنقل", "إلى", "مطار", "عمّان", "أمس"],
+    ]
+    for words in sents:
+        every = sentence_features(words, tagger.lexicon, domain=tagger.domain, memory=tagger.memory)
+        assert tagger._open().tag(every) == tagger.tag(words)
+        assert sum(map(len, every)) > sum(
+            map(
+                len,
+                sentence_features(
+                    words,
+                    tagger.lexicon,
+                    domain=tagger.domain,
+                    memory=tagger.memory,
+                    vocab=tagger._vocab,
+                ),
+            )
+        )
 
 
 def test_ner_tag_lines_round_trip_keeps_every_line() -> None:

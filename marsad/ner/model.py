@@ -31,7 +31,14 @@ import pycrfsuite  # type: ignore[import-untyped]
 from ..errors import DataFileError, Errors
 from ..resources import resource_path
 from .conll import TYPES, ConllSentence, read_corpus, spans_of
-from .features import FEATURES_VERSION, Memory, NerLexicon, ner_lexicon, sentence_features
+from .features import (
+    FEATURES_VERSION,
+    Memory,
+    NerLexicon,
+    Vocabulary,
+    ner_lexicon,
+    sentence_features,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +77,8 @@ _NOT_NAME = frozenset(
 
 
 class NerTagger:
-    """A trained model, ready to tag sentences. Pickles as its path (for workers).
+    """A trained model, ready to tag sentences. Pickles without its open CRF and its
+    lexicon (a worker reopens the one and reloads the other from the disk cache).
 
     >>> t = load_tagger()
     >>> t.tag(["التقى", "الرئيس", "أحمد", "الكعبي", "في", "البصرة"])[2:]
@@ -86,6 +94,7 @@ class NerTagger:
         self.domain = self.meta.get("domain", "") if domain is None else domain
         self._lex = lex
         self._tagger: Any = None
+        self._vocab: Vocabulary | None = None
         self.memory: Memory | None = None
         if self.meta.get("memory"):
             path = self.folder / MEMORY_FILE
@@ -106,6 +115,8 @@ class NerTagger:
         if self._tagger is None:
             tagger = pycrfsuite.Tagger()
             tagger.open(str(self.folder / MODEL_FILE))
+            attrs = frozenset(a for a, _ in tagger.info().state_features)
+            self._vocab = Vocabulary(attrs)
             self._tagger = tagger
         return self._tagger
 
@@ -113,10 +124,11 @@ class NerTagger:
         """The BIO tags (``B-PERS``, ``I-ORG``, ``O``...) of one sentence's tokens."""
         if not tokens:
             return []
+        crf = self._open()
         feats = sentence_features(
-            list(tokens), self.lexicon, domain=self.domain, memory=self.memory
+            list(tokens), self.lexicon, domain=self.domain, memory=self.memory, vocab=self._vocab
         )
-        tags: list[str] = self._open().tag(feats)
+        tags: list[str] = crf.tag(feats)
         return tags
 
     def tag_sentences(
@@ -131,7 +143,7 @@ class NerTagger:
         return propagate([list(s) for s in sentences], tags, self.lexicon, window=window)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_lex": None, "_tagger": None}
+        return {**self.__dict__, "_lex": None, "_tagger": None, "_vocab": None}
 
 
 def propagate(
@@ -153,24 +165,19 @@ def propagate(
     forms = [[lex.form(t) for t in toks] for toks in sentences]
     spans = [spans_of(t) for t in tags]
     out = [list(t) for t in tags]
+    whole: tuple[dict[str, dict[str, int]], dict[tuple[str, ...], str], set[str]] | None = None
+    if window >= len(forms):  # the whole text votes once (an article in the pipeline)
+        whole = _votes(forms, spans, 0, len(forms))
     for i, sent in enumerate(forms):
         if all(t != "O" for t in out[i]):
             continue
-        votes: dict[str, dict[str, int]] = {}
-        seqs: dict[tuple[str, ...], str] = {}
-        for j in range(max(0, i - window), min(len(forms), i + window + 1)):
-            for s, e, typ in spans[j]:
-                if e - s > 1:
-                    seqs[tuple(f.stem for f in forms[j][s:e])] = typ
-                if e - s == 1 or typ == "PERS":
-                    v = votes.setdefault(forms[j][e - 1].stem, {})
-                    v[typ] = v.get(typ, 0) + 1
+        votes, seqs, firsts = whole or _votes(forms, spans, i - window, i + window + 1)
         k = 0
         while k < len(sent):
             if out[i][k] != "O":
                 k += 1
                 continue
-            length = _sequence_at(sent, out[i], k, seqs)
+            length = _sequence_at(sent, out[i], k, seqs) if sent[k].stem in firsts else 0
             if length:
                 typ = seqs[tuple(f.stem for f in sent[k : k + length])]
                 out[i][k : k + length] = ["B-" + typ] + ["I-" + typ] * (length - 1)
@@ -188,6 +195,23 @@ def propagate(
                 out[i][k] = "B-" + max(won, key=lambda t: won[t])
             k += 1
     return out
+
+
+def _votes(
+    forms: list[list[Any]], spans: list[list[tuple[int, int, str]]], start: int, end: int
+) -> tuple[dict[str, dict[str, int]], dict[tuple[str, ...], str], set[str]]:
+    """The names tagged in sentences ``[start, end)``: votes per word, sequences, and
+    the first words of the sequences."""
+    votes: dict[str, dict[str, int]] = {}
+    seqs: dict[tuple[str, ...], str] = {}
+    for j in range(max(0, start), min(len(forms), end)):
+        for s, e, typ in spans[j]:
+            if e - s > 1:
+                seqs[tuple(f.stem for f in forms[j][s:e])] = typ
+            if e - s == 1 or typ == "PERS":
+                v = votes.setdefault(forms[j][e - 1].stem, {})
+                v[typ] = v.get(typ, 0) + 1
+    return votes, seqs, {key[0] for key in seqs}
 
 
 def _sequence_at(sent: list[Any], tags: list[str], k: int, seqs: dict[tuple[str, ...], str]) -> int:
