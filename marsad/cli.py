@@ -362,18 +362,10 @@ def kb_import_wikidata_cli(dump: str, out: str) -> None:
 def ner_cli(conll: str, model: str) -> None:
     """Tag a CoNLL file: each line is printed back with the predicted BIO tag
     (PERS, ORG, LOC, MISC) as a new last column; blank lines are kept."""
-    from .ner.api import tag_conll, tag_lines
-    from .ner.model import load_tagger
+    from .ner.api import tag_conll
 
-    if conll == "-":
-        lines = tag_lines(sys.stdin.read().splitlines(), load_tagger(model))
-    else:
-        if not Path(conll).exists():
-            _fail(f"{conll}: no such file. Check the path, or pass - to read standard input.")
-        lines = tag_conll(conll, model=model)
-    out = sys.stdout
-    for line in lines:
-        out.write(line + "\n")
+    for line in tag_conll(conll, model=model):
+        sys.stdout.write(line + "\n")
 
 
 @main.command("train-ner")

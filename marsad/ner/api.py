@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..errors import Errors, InputError
 from .conll import read_lines
 from .model import CORPORA, NerTagger, cross_validate, load_tagger, read_training_data, train
 
@@ -53,7 +54,8 @@ def tag_conll(path: str | Path, *, model: str = "") -> Iterator[str]:
     """Tag a CoNLL file (see :func:`tag_lines`).
 
     Args:
-        path: the file; one token per line (first column), blank lines between sentences.
+        path: the file (``-``: standard input); one token per line (first column),
+            blank lines between sentences.
         model: a model folder (default: the shipped model).
 
     Raises:
@@ -81,8 +83,6 @@ def train_ner(
     Raises:
         InputError: no training corpus under ``data``.
     """
-    from ..errors import Errors, InputError
-
     corpora = read_training_data(data, wojood=wojood)
     if not corpora:
         expected = ", ".join(c[1] for c in CORPORA)

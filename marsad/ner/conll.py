@@ -12,6 +12,7 @@ input line for line with one column added.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,14 +51,16 @@ class ConllSentence:
 
 
 def read_lines(path: str | Path) -> list[str]:
-    """The lines of a CoNLL file, decoded as UTF-8 (with or without a BOM).
+    """The lines of a CoNLL file (``-``: standard input), decoded as UTF-8 (with or
+    without a BOM).
 
     Raises:
         InputError: the file is missing, not UTF-8 or binary.
     """
-    p = Path(path)
     try:
-        data = p.read_bytes()
+        data = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
+    except FileNotFoundError as e:
+        raise InputError(Errors.E100.format(path=path)) from e
     except OSError as e:
         raise InputError(Errors.E130.format(path=path, detail=e.strerror or str(e))) from e
     if b"\x00" in data[:4096]:

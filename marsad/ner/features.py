@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -96,19 +97,31 @@ def shape(token: str) -> str:
 
 
 def _length(n: int) -> str:
-    return (
-        "1"
-        if n <= 1
-        else "2"
-        if n == 2
-        else "3"
-        if n == 3
-        else "5"
-        if n <= 5
-        else "8"
-        if n <= 8
-        else "9"
-    )
+    """A length bucket: 1, 2, 3, 4–5, 6–8, 9 and more letters."""
+    return "112355888"[n] if n < 9 else "9"
+
+
+def _longest(
+    words: Sequence[str],
+    i: int,
+    first: str,
+    prefixes: set[tuple[str, ...]],
+    table: Container[tuple[str, ...]],
+    max_len: int,
+) -> int:
+    """The length of the longest key of ``table`` starting at word ``i`` (read as
+    ``first``), walking only through known ``prefixes``; 0 when none starts there."""
+    key: tuple[str, ...] = (first,)
+    if key not in prefixes:
+        return 0
+    best = 1 if key in table else 0
+    for j in range(i + 1, min(len(words), i + max_len)):
+        key = (*key, words[j])
+        if key not in prefixes:
+            break
+        if key in table:
+            best = j + 1 - i
+    return best
 
 
 @dataclass
@@ -119,21 +132,16 @@ class _Form:
     stem: str  # without proclitics
     own: list[str]
     near: dict[int, list[str]]  # offset → the features a neighbour copies
-    # domain → (own, near) with each feature also under the domain's prefix
-    domains: dict[str, tuple[list[str], dict[int, list[str]]]] = field(default_factory=dict)
 
     def in_domain(self, domain: str) -> tuple[list[str], dict[int, list[str]]]:
-        """The own and neighbour features, each also under ``domain``'s prefix (cached)."""
+        """The own and neighbour features, each also under ``domain``'s prefix."""
         if not domain:
             return self.own, self.near
-        got = self.domains.get(domain)
-        if got is None:
-            p = domain + "|"
-            got = self.domains[domain] = (
-                self.own + [p + x for x in self.own],
-                {d: fs + [p + x for x in fs] for d, fs in self.near.items()},
-            )
-        return got
+        p = domain + "|"
+        return (
+            self.own + [p + x for x in self.own],
+            {d: fs + [p + x for x in fs] for d, fs in self.near.items()},
+        )
 
 
 @dataclass
@@ -207,24 +215,14 @@ class NerLexicon:
         """
         n_tok = len(forms)
         out = [""] * n_tok
+        norms = [f.norm for f in forms]
         i = 0
         while i < n_tok:
             best: tuple[int, str] | None = None
             for first in {forms[i].norm, forms[i].stem}:
-                key: tuple[str, ...] = (first,)
-                if key not in self.prefixes:
-                    continue
-                j = i + 1
-                found = (1, self.phrases[key]) if key in self.phrases else None
-                while j < n_tok and j - i < self.max_len:
-                    key = (*key, forms[j].norm)
-                    if key not in self.prefixes:
-                        break
-                    j += 1
-                    if key in self.phrases:
-                        found = (j - i, self.phrases[key])
-                if found is not None and (best is None or found[0] > best[0]):
-                    best = found
+                length = _longest(norms, i, first, self.prefixes, self.phrases, self.max_len)
+                if length and (best is None or length > best[0]):
+                    best = (length, self.phrases[(first, *norms[i + 1 : i + length])])
             if best is None or best[0] < 2:
                 i += 1  # single tokens are in the own features already
                 continue
@@ -371,14 +369,7 @@ class Memory:
         out = [list(self.words.get(st, ("m=unseen",))) for st in stems]
         i = 0
         while i < len(stems):
-            best = 0
-            key: tuple[str, ...] = ()
-            for j in range(i, min(len(stems), i + self.max_len)):
-                key = (*key, stems[j])
-                if key not in self.prefixes:
-                    break
-                if key in self.seqs:
-                    best = j + 1 - i
+            best = _longest(stems, i, stems[i], self.prefixes, self.seqs, self.max_len)
             if best >= 2:
                 typ = self.seqs[tuple(stems[i : i + best])]
                 out[i].append("ms=B-" + typ)
@@ -425,15 +416,11 @@ class Vocabulary:
         if got is None:
             if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
-            keep, p = self.attrs, domain + "|"
-
-            def known(fs: list[str]) -> list[str]:
-                out = [x for x in fs if x in keep]
-                return out + [y for x in fs if (y := p + x) in keep] if domain else out
-
+            own, near = form.in_domain(domain)
+            keep = self.attrs
             got = self._cache[token] = (
-                known(form.own),
-                {d: known(fs) for d, fs in form.near.items()},
+                [x for x in own if x in keep],
+                {d: [x for x in fs if x in keep] for d, fs in near.items()},
             )
         return got
 

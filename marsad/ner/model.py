@@ -85,14 +85,12 @@ class NerTagger:
     ['B-PERS', 'I-PERS', 'O', 'B-LOC']
     """
 
-    def __init__(
-        self, folder: str | Path, lex: NerLexicon | None = None, *, domain: str | None = None
-    ) -> None:
+    def __init__(self, folder: str | Path, *, domain: str | None = None) -> None:
         self.folder = Path(folder)
         self.meta = read_meta(self.folder)
         # a model trained with domains reads text as news unless told otherwise
         self.domain = self.meta.get("domain", "") if domain is None else domain
-        self._lex = lex
+        self._lex: NerLexicon | None = None
         self._tagger: Any = None
         self._vocab: Vocabulary | None = None
         self.memory: Memory | None = None

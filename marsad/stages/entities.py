@@ -29,6 +29,7 @@ Steps, each a small function below:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from ..doc import Document, Entity, Mention, Role, Token
@@ -204,7 +205,6 @@ class _Reader:
         self.used: set[int] = set()  # indices of matches already read
         self.covered: set[int] = set()  # token indices inside mentions
         self.sentence_of = _sentence_index(doc)
-        self._words: frozenset[str] | None = None
 
     # -- helpers -----------------------------------------------------------------------
     def chain(self, key: str) -> _Chain:
@@ -626,11 +626,9 @@ class _Reader:
                 return form, skipped
         return variants[0][0], 0
 
-    @property
+    @cached_property
     def _doc_words(self) -> frozenset[str]:
-        if self._words is None:
-            self._words = frozenset(self.norms)
-        return self._words
+        return frozenset(self.norms)
 
     def _part_owner(self, form: str) -> _Chain | None:
         """The one person chain whose name (of two words or more) ends with ``form``."""
