@@ -314,6 +314,7 @@ class Article:
     url: str | None = None
     outlet: str | None = None
     source: str = "<text>"
+    fetched: str | None = None  # when a crawler fetched it (WARC-Date), ISO 8601
 
 
 def text_id(text: str) -> str:
@@ -336,6 +337,8 @@ class Document:
         published: ISO date or datetime of the document creation time.
         published_source: how ``published`` was found (see ``PUBLISHED_SOURCES``).
         url, outlet: provenance.
+        fetched: when a crawler fetched the page (ISO); the document date falls back
+            to its day when no metadata or dateline gives one.
         raw_text: the text before cleaning, kept beside the canonical text.
         cleaning: the recorded cleaning steps that turned ``raw_text`` into ``text``.
     """
@@ -350,6 +353,7 @@ class Document:
         published_source: str | None = None,
         url: str | None = None,
         outlet: str | None = None,
+        fetched: str | None = None,
         raw_text: str | None = None,
         cleaning: Iterable[CleanStep] = (),
     ) -> None:
@@ -362,6 +366,7 @@ class Document:
         self.published_evidence: str | None = None
         self.url = url
         self.outlet = outlet
+        self.fetched = fetched
         self.raw_text = text if raw_text is None else raw_text
         self.cleaning: tuple[CleanStep, ...] = tuple(cleaning)
         self.blocks: list[Block] = []

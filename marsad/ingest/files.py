@@ -19,7 +19,9 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -34,6 +36,47 @@ DATE_FIELDS = ("published", "date", "date_published")
 ID_FIELDS = ("id", "doc_id")
 URL_FIELDS = ("url", "link")
 OUTLET_FIELDS = ("outlet", "source")
+FETCHED_FIELDS = ("fetched", "date_extracted", "crawled")
+_ROLES = {
+    "text": TEXT_FIELDS,
+    "title": TITLE_FIELDS,
+    "published": DATE_FIELDS,
+    "id": ID_FIELDS,
+    "url": URL_FIELDS,
+    "outlet": OUTLET_FIELDS,
+    "fetched": FETCHED_FIELDS,
+}
+# role → the record's own field name, tried before the defaults (``--field published=pubDate``)
+FIELD_MAP: ContextVar[dict[str, str]] = ContextVar("FIELD_MAP", default={})  # noqa: B039
+
+
+def parse_field_map(items: Sequence[str]) -> dict[str, str]:
+    """Parse ``role=field`` pairs (``published=pub_date``) into a field map.
+
+    >>> parse_field_map(["text=article_body", "published=pubDate"])
+    {'text': 'article_body', 'published': 'pubDate'}
+
+    Raises:
+        InputError: a pair without ``=`` or with an unknown role.
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        role, sep, name = item.partition("=")
+        if not sep or role.strip() not in _ROLES or not name.strip():
+            raise InputError(Errors.E112.format(item=item, roles=", ".join(_ROLES)))
+        out[role.strip()] = name.strip()
+    return out
+
+
+@contextmanager
+def field_map(mapping: dict[str, str]) -> Iterator[None]:
+    """Read JSON records with these field names (see :func:`parse_field_map`)."""
+    token = FIELD_MAP.set(mapping)
+    try:
+        yield
+    finally:
+        FIELD_MAP.reset(token)
+
 
 _MAGIC = (
     (b"%PDF", "a PDF file"),
@@ -120,13 +163,15 @@ def _plausible(text: str) -> bool:
     return controls < 0.01 * len(text) and len(_ARABIC.findall(text)) >= 0.5 * letters
 
 
-def _field(record: dict[str, Any], names: tuple[str, ...], source: str) -> str | None:
+def _field(record: dict[str, Any], role: str, source: str) -> str | None:
+    mapped = FIELD_MAP.get().get(role)
+    names = (mapped, *_ROLES[role]) if mapped else _ROLES[role]
     for name in names:
         value = record.get(name)
         if value is None or value == "":
             continue
         if not isinstance(value, str):
-            if names is ID_FIELDS and isinstance(value, int):
+            if role == "id" and isinstance(value, int):
                 return str(value)
             raise InputError(Errors.E110.format(path=source, field=name, kind=type(value).__name__))
         return value
@@ -141,19 +186,20 @@ def article_from_record(record: Any, source: str) -> Article:
     """
     if not isinstance(record, dict):
         raise InputError(Errors.E108.format(path=source, kind=type(record).__name__))
-    text = _field(record, TEXT_FIELDS, source)
+    text = _field(record, "text", source)
     if text is None or not text.strip():
         raise InputError(Errors.E106.format(path=source))
-    published = _field(record, DATE_FIELDS, source)
+    published = _field(record, "published", source)
     return Article(
         text,
-        title=_field(record, TITLE_FIELDS, source),
+        title=_field(record, "title", source),
         published=published,
         published_source="metadata" if published else None,
-        id=_field(record, ID_FIELDS, source),
-        url=_field(record, URL_FIELDS, source),
-        outlet=_field(record, OUTLET_FIELDS, source),
+        id=_field(record, "id", source),
+        url=_field(record, "url", source),
+        outlet=_field(record, "outlet", source),
         source=source,
+        fetched=_field(record, "fetched", source),
     )
 
 
