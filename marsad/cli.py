@@ -72,6 +72,17 @@ def parse_size(value: str) -> int:
     return int(float(m.group(1)) * factor)
 
 
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A TOML file overriding default_config.toml.",
+)
+max_size_option = click.option(
+    "--max-size", help="Largest article accepted, e.g. 20MB (default 10MB)."
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="marsad")
 def main() -> None:
@@ -104,13 +115,8 @@ def _write(doc: Document, fmt: str, out: TextIO, *, tokens: bool) -> None:
     type=click.Choice(["json", "jsonl", "text"]),
     help="Output format. Default: jsonl for JSONL or JSON-array input, json otherwise.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A TOML file overriding default_config.toml.",
-)
-@click.option("--max-size", help="Largest article accepted, e.g. 20MB (default 10MB).")
+@config_option
+@max_size_option
 @click.option("--tokens", is_flag=True, help="Also write tokens and their clitic words.")
 @click.option(
     "-o",
@@ -184,12 +190,7 @@ def _apply_overrides(article: Article, *, published: str | None, title: str | No
 @click.argument("path", type=click.Path(dir_okay=True, allow_dash=True))
 @click.option("--published", help="Document date (YYYY-MM-DD), recorded as 'given'.")
 @click.option("--title", help="The headline, when it is not the first line of a .txt file.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A TOML file overriding default_config.toml.",
-)
+@config_option
 @friendly_errors
 def explain_cli(
     path: str, published: str | None, title: str | None, config_path: str | None
@@ -394,6 +395,133 @@ def train_ner_cli(data: str, out: str, folds: int, wojood: bool) -> None:
     if cv:
         for typ, sc in cv["scores"].items():
             click.echo(f"  {typ:5} P {sc['p']:.3f}  R {sc['r']:.3f}  F1 {sc['f1']:.3f}")
+
+
+DEFAULT_DB = "sqlite:///marsad.db"
+
+
+@main.command("ingest")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="Database URL: sqlite:///path.db, postgresql://user@host/db, or a file path.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction processes (default: all cores).",
+)
+@config_option
+@max_size_option
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="ROLE=FIELD",
+    help="JSON field names: text, title, published, id, url, outlet or fetched "
+    "(e.g. --field published=pubDate). Repeatable.",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=128,
+    show_default=True,
+    help="Records per transaction: a stopped run loses at most one batch of work.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress line, only the summary.")
+@friendly_errors
+def ingest_cli(
+    sources: tuple[str, ...],
+    db: str,
+    workers: int | None,
+    config_path: str | None,
+    max_size: str | None,
+    fields: tuple[str, ...],
+    batch: int,
+    quiet: bool,
+) -> None:
+    """Read news into the database: SOURCES are files or folders of text, HTML, RSS/Atom
+    feeds, WARC(.gz), JSON/JSONL, or zip files of them (- for standard input).
+
+    Running it again on the same input adds nothing (articles are identified by a hash
+    of their text); a run stopped by Ctrl-C or killed continues where it stopped.
+    Unreadable records are quarantined with their reason (the quarantine table); other
+    languages than Arabic are skipped and counted.
+    """
+    import os
+
+    from .ingest.files import field_map, parse_field_map
+    from .ingest.run import IngestStats, ingest
+    from .store import open_store
+
+    mapping = parse_field_map(fields)
+    config = _load_config(config_path, max_size)
+    n = workers or os.cpu_count() or 1
+    store = open_store(db)
+    live = not quiet and sys.stderr.isatty()
+
+    def show(stats: IngestStats) -> None:
+        if live:
+            click.echo("\r\033[K" + stats.summary(), err=True, nl=False)
+
+    try:
+        with field_map(mapping):
+            stats = ingest(sources, store, workers=n, config=config, progress=show, batch=batch)
+    except KeyboardInterrupt:
+        if live:
+            click.echo("", err=True)
+        click.echo(
+            "marsad: interrupted; what was stored is kept, run the same command to go on",
+            err=True,
+        )
+        sys.exit(130)
+    finally:
+        counts = store.counts()
+        store.close()
+    if live:
+        click.echo("\r\033[K", err=True, nl=False)
+    click.echo(f"marsad: {stats.summary()}", err=True)
+    click.echo(
+        f"marsad: {db} holds " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()),
+        err=True,
+    )
+
+
+@main.command("export")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database URL or file path.")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["plover-jsonl", "cameo-tsv", "csv", "parquet"]),
+    help="plover-jsonl and cameo-tsv write one file; csv and parquet one file per table.",
+)
+@click.option(
+    "--out",
+    "-o",
+    default=None,
+    help="Output file (default: standard output), or the folder for csv and parquet.",
+)
+@click.option("--since", help="Only documents published on or after this date (YYYY-MM-DD).")
+@friendly_errors
+def export_cli(db: str, fmt: str, out: str | None, since: str | None) -> None:
+    """Export the database: PLOVER JSONL (one record per event report), a CAMEO-style
+    TSV (one row per event, GDELT-like columns), or CSV / Parquet tables."""
+    from .export import export
+    from .store import open_store
+
+    with open_store(db, create=False) as store:
+        written = export(store, fmt, out, since=since)
+    where = out if out and out != "-" else "standard output"
+    click.echo(
+        "marsad: wrote "
+        + ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in written.items())
+        + f" to {where}",
+        err=True,
+    )
 
 
 @main.command("stages")

@@ -40,7 +40,10 @@ class Errors(metaclass=_CodedMeta):
         "articles (JSONL, one per line) or raise the limit with --max-size."
     )
     E105 = "{path}: invalid JSON ({detail}). Fix the JSON, or use .txt for plain text."
-    E106 = "{path}: the JSON record has no text. Give the article in a 'text' or 'content' field."
+    E106 = (
+        "{path}: the JSON record has no text. Give the article in a 'text' or 'content' "
+        "field, or name its field with --field text=NAME."
+    )
     E107 = (
         "{path}: 'published' is {value!r}, not an ISO date. Use YYYY-MM-DD or "
         "YYYY-MM-DDTHH:MM[:SS]."
@@ -55,9 +58,38 @@ class Errors(metaclass=_CodedMeta):
         "{path}: the text has no letters after cleaning (only spaces, controls or "
         "marks). Give a file with Arabic text in it."
     )
+    E112 = (
+        "--field {item!r}: write it as ROLE=FIELD, where ROLE is one of {roles} "
+        "(for example published=pubDate)."
+    )
     E130 = (
         "{path}: cannot read it as CoNLL ({detail}). Give a UTF-8 text file with one "
         "token per line (extra columns are kept) and blank lines between sentences."
+    )
+    E140 = (
+        "{path}: the HTML page has no article text (only menus, links or boilerplate). "
+        "Give the article's own page, not a section or index page."
+    )
+    E141 = (
+        "{path}: cannot read it as an RSS, Atom or RDF feed ({detail}). Give the "
+        "feed's XML file, saved whole."
+    )
+    E142 = (
+        "{path}: the feed entry has no text (no summary, content or saved page). Save "
+        "the article page beside the feed, named after the link's last path segment."
+    )
+    E143 = (
+        "{path}: the WARC archive is truncated or corrupt ({detail}); the records after "
+        "this point were not read. Download or crawl the archive again."
+    )
+    E144 = "{path}: cannot read it as a WARC archive ({detail}). Give a .warc or .warc.gz file."
+    E145 = (
+        "{path}: reading it needs the Python package {package}, which is not installed. "
+        "Install it: pip install {package}"
+    )
+    E146 = (
+        "{path}: cannot decode the page body ({detail}). The archive holds a damaged "
+        "copy of this page; crawl it again."
     )
 
     # E2xx: pipeline and configuration
@@ -107,6 +139,37 @@ class Errors(metaclass=_CodedMeta):
     )
     E502 = "{path}: no prediction at {pred}. Run marsad extract into --pred DIR first."
 
+    # E6xx: the database and ingest runs
+    E600 = (
+        "{url}: not a database URL marsad knows. Use sqlite:///path/marsad.db, "
+        "postgresql://user@host/db or a plain file path."
+    )
+    E601 = "{url}: cannot open the database ({detail}). Check the path or the server."
+    E606 = "{url}: no such database. Fill it first with marsad ingest SOURCE --db {url}."
+    E602 = (
+        "{url}: PostgreSQL needs the psycopg driver. Install it with "
+        "pip install 'marsad[postgres]'."
+    )
+    E603 = (
+        "{url}: the database has schema version {have}, newer than this marsad knows "
+        "({known}). Upgrade marsad, or use another database."
+    )
+    E604 = "{path}: no articles found there. Give text, HTML, feed, WARC, JSON(L) or zip files."
+    E605 = (
+        "{path}: {size} is over the {limit} limit for one input file. Split it, or raise "
+        "the limit with --max-size."
+    )
+
+    E610 = "unknown export format {fmt!r}. Use one of: {known}."
+    E611 = "--since {since!r} is not an ISO date. Use YYYY-MM-DD (or YYYY-MM-DDTHH:MM)."
+    E612 = "--format {fmt} writes one file per table: give an output folder with --out DIR."
+    E613 = "{out}: not a folder. --format {fmt} writes one file per table into a folder."
+    E614 = (
+        "--format parquet needs the Python package pyarrow, which is not installed. "
+        "Install it: pip install pyarrow"
+    )
+    E615 = "unknown table {table!r}. Use one of: {known}."
+
 
 class Warnings(metaclass=_CodedMeta):
     """Warning messages."""
@@ -121,6 +184,10 @@ class MarsadError(Exception):
 
 class InputError(MarsadError):
     """Bad input: missing, empty, binary, undecodable, oversized or malformed."""
+
+
+class StoreError(MarsadError):
+    """The database cannot be opened, reached or migrated."""
 
 
 class ConfigError(MarsadError, ValueError):

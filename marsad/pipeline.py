@@ -105,6 +105,7 @@ def make_doc(article: Article | str, *, config: Config | None = None) -> Documen
         published_source=article.published_source if published else "none",
         url=article.url,
         outlet=article.outlet,
+        fetched=article.fetched,
         raw_text=raw,
         cleaning=steps,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,41 @@ def news_doc(nlp: Pipeline, news_text: str) -> Document:
     from marsad.ingest.files import article_from_text
 
     return nlp(article_from_text(news_text, "news.txt"))
+
+
+# -- databases: every store test runs on SQLite, and on PostgreSQL when a server is given
+POSTGRES = os.environ.get(
+    "MARSAD_TEST_POSTGRES", ""
+)  # e.g. postgresql://postgres@127.0.0.1/postgres
+
+
+@contextmanager
+def database(kind: str, folder: Path) -> Iterator[str]:
+    """A fresh empty database URL: a SQLite file in ``folder``, or a new PostgreSQL
+    database on the server in $MARSAD_TEST_POSTGRES (skipped when it is not set;
+    .ci/run sets it), dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder}/marsad.db"
+        return
+    if not POSTGRES:
+        pytest.skip("no PostgreSQL server: set MARSAD_TEST_POSTGRES (as .ci/run does)")
+    import uuid
+
+    import psycopg
+
+    name = "marsad_test_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    base = POSTGRES.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database of each kind (see :func:`database`)."""
+    with database(request.param, tmp_path) as url:
+        yield url

@@ -1018,7 +1018,10 @@ class _Coder:
         while k < s.last_token:
             q = self._in_quote(self.starts[k])
             hit = None
-            for words, addressee, initial in self.lex.demands:
+            index = self.lex.demand_index
+            first = {self.b(k), bare(self.norms[k])}
+            for i in sorted(x for w in first for x in index.get(w, ())):
+                words, addressee, initial = self.lex.demands[i]
                 n = self.phrase_at(k, (words,), s.last_token)
                 if not n:
                     continue

@@ -163,6 +163,14 @@ class Lexicon:
     pairs: frozenset[str]
     support_verbs: frozenset[str]
     entries: dict[str, Trigger] = field(default_factory=dict)
+    # first word → indexes into ``demands`` (only these can match at a token)
+    demand_index: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[int]] = {}
+        for i, (words, _, _) in enumerate(self.demands):
+            index.setdefault(words[0], []).append(i)
+        self.demand_index = {w: tuple(ix) for w, ix in index.items()}
 
     def match_token(self, n: str, written: str = "") -> list[Hit]:
         """The entries a normalised token can start, best reading first (``written``:

@@ -66,6 +66,13 @@ class TimexTagger(Stage):
         return find_timexes(doc, self.config)
 
 
+def _day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
 def find_timexes(doc: Document, config: TimexConfig | None = None) -> Document:
     """Add ``doc.spans['timexes']`` and, when it was missing, settle ``doc.published``."""
     if config is None:
@@ -87,7 +94,13 @@ def find_timexes(doc: Document, config: TimexConfig | None = None) -> Document:
         ]
         found = dateline(exprs, blocks, n.text) if config.dateline else None
         source = "dateline"
-        if found is None and config.infer_published:
+        if found is None and doc.fetched:
+            day = _day(doc.fetched)
+            if day is not None:  # a crawler's fetch day beats inference from the text
+                doc.published, doc.published_source = day.isoformat(), "metadata"
+                doc.published_evidence = f"fetched {doc.fetched}"
+                dct = day
+        if found is None and dct is None and config.infer_published:
             found, source = infer(exprs), "inferred"
         if found is not None:
             dct = found.day
