@@ -314,3 +314,15 @@ def test_ner_training_corpora_read_with_our_tags() -> None:
     tags = {t for sents in data.values() for s in sents for t in s.tags}
     assert tags == {"O"} | {f"{b}-{t}" for b in "BI" for t in ("PERS", "ORG", "LOC", "MISC")}
     assert {s.domain for s in data["aqmar-train"]} == {"wiki"}
+
+
+def test_feature_caches_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a long ingest meets new word forms without end: the caches start afresh at a limit
+    import marsad.ner.features as features
+
+    monkeypatch.setattr(features, "_CACHE_LIMIT", 50)
+    lex = features.build_lexicon(features.load_gazetteer(()))
+    words = [f"كلمة{i}" for i in range(400)]
+    for i in range(0, 400, 8):
+        sentence_features(words[i : i + 8], lex)
+        assert len(lex._cache) <= 51
