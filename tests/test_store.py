@@ -8,7 +8,8 @@ import pytest
 
 from marsad.errors import StoreError
 from marsad.store import open_store
-from marsad.store.db import Prepared, entity_key, parse_url
+from marsad.store.db import Prepared, parse_url
+from marsad.store.rows import entity_key
 from marsad.store.schema import SCHEMA_VERSION
 from marsad.store.search import index_terms
 from marsad.store.stories import signature

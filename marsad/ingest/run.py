@@ -174,12 +174,15 @@ def ingest(
     records = iter_sources(paths, max_bytes=config.limits.max_article_bytes)
     try:
         for chunk in _batches(records, batch):
-            bad: list[tuple[str, str]] = []
+            # quarantined records, by position in the input (the Spark job writes the
+            # same order)
+            bad: list[tuple[int, str, str]] = []
             todo: list[tuple[str, Article]] = []
+            position: dict[str, int] = {}
             for rec in chunk:
                 stats.seen += 1
                 if isinstance(rec, BadRecord):
-                    bad.append((rec.source, rec.error))
+                    bad.append((stats.seen, rec.source, rec.error))
                 elif not is_arabic(rec):
                     stats.skipped += 1
                 else:
@@ -188,6 +191,7 @@ def ingest(
                         stats.duplicate += 1
                     else:
                         seen.add(h)
+                        position[h] = stats.seen
                         todo.append((h, rec))
             known = store.known([h for h, _ in todo])
             stats.duplicate += sum(1 for h, _ in todo if h in known)
@@ -200,17 +204,16 @@ def ingest(
                 assert nlp is not None
                 results = (_run_one(nlp, h, a) for h, a in todo)
             with store.transaction():
-                for source, reason in bad:
-                    store.quarantine(source, reason)
-                    stats.quarantined += 1
-                for _, source, res in results:
+                for h, source, res in results:
                     if isinstance(res, str):
-                        store.quarantine(source, res)
-                        stats.quarantined += 1
+                        bad.append((position[h], source, res))
                     elif store.add(res) is None:
                         stats.duplicate += 1
                     else:
                         stats.stored += 1
+                for _, source, reason in sorted(bad):
+                    store.quarantine(source, reason)
+                    stats.quarantined += 1
             if progress is not None:
                 progress(stats)
         stats.status = "done"

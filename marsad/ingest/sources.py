@@ -169,7 +169,8 @@ def _zip(data: bytes, source: str, *, max_bytes: int) -> Iterator[Article | BadR
             yield from read_bytes(member, where, max_bytes=max_bytes)
 
 
-def _files(path: Path) -> list[Path]:
+def list_files(path: Path) -> list[Path]:
+    """A file itself, or a folder's files (recursively, hidden ones left out) in name order."""
     if path.is_dir():
         return sorted(
             p
@@ -203,7 +204,7 @@ def iter_sources(
         if p == "-":
             yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", max_bytes=max_bytes)
             continue
-        found = _files(Path(p))
+        found = list_files(Path(p))
         if not found:
             yield BadRecord(p, Errors.E604.format(path=p))
         for f in found:

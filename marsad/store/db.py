@@ -34,14 +34,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..errors import Errors, StoreError
-from ..text.normalize import norm
+from .rows import (
+    document_values,
+    entity_values,
+    event_mention_values,
+    event_values,
+    mention_rows,
+    quote_rows,
+    widen,
+    within,
+)
 from .schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 from .search import query_terms
 from .stories import StoryIndex
-
-EVENT_WINDOW_DAYS = 2  # reports of one event may be dated this many days apart
 
 
 @dataclass
@@ -61,17 +67,6 @@ class Prepared:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def entity_key(entity: dict[str, Any]) -> str:
-    """The cross-document identity of an entity: its kb_id, or type and normalised name.
-
-    >>> entity_key({"kb_id": None, "type": "PERSON", "name": "عيسى  السّاير"})
-    'nil:PERSON:عيسي الساير'
-    """
-    if entity.get("kb_id"):
-        return str(entity["kb_id"])
-    return f"nil:{entity['type']}:{' '.join(norm(entity['name']).split())}"
 
 
 def parse_url(url: str) -> tuple[str, str]:
@@ -297,28 +292,20 @@ class Store:
         return bool(cur.rowcount == 1)
 
     def _entity(self, e: dict[str, Any]) -> int:
-        key = entity_key(e)
+        v = entity_values(e)
+        key = v["key"]
         got = self._entities.get(key)
         if got is not None:
             return got
-        row = self.one(
-            "INSERT INTO entities (key, kb_id, type, name, name_en, wikidata, country, sector) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id",
-            (
-                key,
-                e.get("kb_id"),
-                e["type"],
-                e["name"],
-                e.get("name_en"),
-                e.get("wikidata"),
-                e.get("country"),
-                e.get("sector"),
-            ),
-        )
+        row = self.one("SELECT id FROM entities WHERE key = ?", (key,))
         if row is None:
-            row = self.one("SELECT id FROM entities WHERE key = ?", (key,))
+            row = self.one(_insert("entities", v) + " RETURNING id", list(v.values()))
         self._entities[key] = int(row[0])
         return self._entities[key]
+
+    def _insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.executemany(_insert(table, rows[0]), [list(r.values()) for r in rows])
 
     def add(self, p: Prepared) -> int | None:
         """Store one extracted article and its facts; None when it is stored already.
@@ -327,29 +314,11 @@ class Store:
         """
         d = p.doc
         self.story_index()  # built from the rows stored before this one
-        result = {k: v for k, v in d.items() if k != "text"}
+        v = document_values(p.content_hash, p.source, p.fetched, d)
+        v.update(search_text=p.search_text, minhash=p.minhash, ingested_at=_now())
         row = self.one(
-            "INSERT INTO documents (content_hash, doc_id, source, url, outlet, title, published, "
-            "published_source, fetched, text, search_text, minhash, result, marsad_version, "
-            "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (content_hash) DO NOTHING RETURNING id",
-            (
-                p.content_hash,
-                d["id"],
-                p.source,
-                d.get("url"),
-                d.get("outlet"),
-                d.get("title"),
-                d.get("published"),
-                d.get("published_source"),
-                p.fetched,
-                d["text"],
-                p.search_text,
-                p.minhash,
-                json.dumps(result, ensure_ascii=False),
-                __version__,
-                _now(),
-            ),
+            _insert("documents", v) + " ON CONFLICT (content_hash) DO NOTHING RETURNING id",
+            list(v.values()),
         )
         if row is None:
             return None
@@ -361,43 +330,8 @@ class Store:
             )
         self._add_story(doc_row, d, p.minhash)
         ids = {e["id"]: self._entity(e) for e in d.get("entities", [])}
-        self.executemany(
-            "INSERT INTO mentions (document_id, entity_id, local_id, start_char, end_char, "
-            "text, roles) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    doc_row,
-                    ids[e["id"]],
-                    e["id"],
-                    m["start"],
-                    m["end"],
-                    m["text"],
-                    json.dumps(e.get("roles") or [], ensure_ascii=False),
-                )
-                for e in d.get("entities", [])
-                for m in e.get("mentions", [])
-            ],
-        )
-        self.executemany(
-            "INSERT INTO quotes (document_id, speaker_id, speaker_text, kind, cue_start, cue_end, "
-            "cue_text, content_start, content_end, content_text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    doc_row,
-                    ids.get(q.get("speaker") or ""),
-                    q.get("speaker_text"),
-                    q["kind"],
-                    q["cue"]["start"],
-                    q["cue"]["end"],
-                    q["cue"]["text"],
-                    q["content"]["start"],
-                    q["content"]["end"],
-                    q["content"]["text"],
-                )
-                for q in d.get("quotes", [])
-            ],
-        )
+        self._insert_rows("mentions", mention_rows(doc_row, d, ids))
+        self._insert_rows("quotes", quote_rows(doc_row, d, ids))
         for ev in d.get("events", []):
             self._add_event(doc_row, p.content_hash, ev, ids)
         return doc_row
@@ -426,70 +360,27 @@ class Store:
     def _add_event(
         self, doc_row: int, doc_hash: str, ev: dict[str, Any], ids: dict[str, int]
     ) -> None:
-        actor = ids.get(ev["actors"][0]) if ev.get("actors") else None
-        recipient = ids.get(ev["recipients"][0]) if ev.get("recipients") else None
-        location = ids.get(ev.get("location") or "")
-        modality = ",".join(sorted(ev.get("modality") or []))
-        key = f"{ev['type']}|{ev.get('mode')}|{actor}|{recipient}|{location}|{modality}"
-        if actor is None and recipient is None and location is None:
-            key += "|" + doc_hash  # nothing to tell it apart: never merged across articles
-        date = ev.get("date")
+        v = event_values(ev, ids, doc_hash)
+        date = v["date"]
         event_id = None
         for eid, first, last in self.all(
-            "SELECT id, first_date, last_date FROM events WHERE key = ? ORDER BY id", (key,)
+            "SELECT id, first_date, last_date FROM events WHERE key = ? ORDER BY id", (v["key"],)
         ):
-            if _within(date, first, last):
+            if within(date, first, last):
                 event_id = int(eid)
+                first, last = widen(first, last, date)
+                self.execute(
+                    "UPDATE events SET n_mentions = n_mentions + 1, first_date = ?, "
+                    "last_date = ? WHERE id = ?",
+                    (first, last, event_id),
+                )
                 break
         if event_id is None:
-            got = self.one(
-                "INSERT INTO events (key, type, mode, cameo, quad, modality, actor_id, "
-                "recipient_id, location_id, date, first_date, last_date, n_mentions) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
-                (
-                    key,
-                    ev["type"],
-                    ev.get("mode"),
-                    ev.get("cameo"),
-                    ev.get("quad"),
-                    modality,
-                    actor,
-                    recipient,
-                    location,
-                    date,
-                    date,
-                    date,
-                ),
-            )
+            v["n_mentions"] = 1
+            got = self.one(_insert("events", v) + " RETURNING id", list(v.values()))
             event_id = int(got[0])
-        else:
-            self.execute(
-                "UPDATE events SET n_mentions = n_mentions + 1, "
-                "first_date = CASE WHEN CAST(? AS TEXT) < first_date THEN CAST(? AS TEXT) "
-                "ELSE first_date END, last_date = CASE WHEN CAST(? AS TEXT) > last_date "
-                "THEN CAST(? AS TEXT) ELSE last_date END WHERE id = ?",
-                (date, date, date, date, event_id),
-            )
-        self.execute(
-            "INSERT INTO event_mentions (event_id, document_id, sentence, trigger_start, "
-            "trigger_end, trigger_text, trigger_id, date, date_source, actors, recipients, "
-            "arguments, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                event_id,
-                doc_row,
-                ev.get("sentence"),
-                ev["trigger"]["start"],
-                ev["trigger"]["end"],
-                ev["trigger"]["text"],
-                ev.get("trigger_id"),
-                date,
-                ev.get("date_source"),
-                json.dumps([ids[a] for a in ev.get("actors", []) if a in ids]),
-                json.dumps([ids[a] for a in ev.get("recipients", []) if a in ids]),
-                json.dumps(ev.get("arguments", []), ensure_ascii=False),
-                ev.get("confidence"),
-            ),
-        )
+        m = event_mention_values(event_id, doc_row, ev, ids)
+        self.execute(_insert("event_mentions", m), list(m.values()))
 
     # -- runs ------------------------------------------------------------------
     def start_run(self, inputs: Sequence[str]) -> int:
@@ -519,18 +410,7 @@ class Store:
             )
 
 
-def _day(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except (TypeError, ValueError):
-        return None
-
-
-def _within(date: str | None, first: str | None, last: str | None) -> bool:
-    if date is None or first is None or last is None:
-        return date == first
-    d, f, la = _day(date), _day(first), _day(last)
-    if d is None or f is None or la is None:
-        return date == first
-    window = dt.timedelta(days=EVENT_WINDOW_DAYS)
-    return f - window <= d <= la + window
+def _insert(table: str, values: dict[str, Any]) -> str:
+    cols = ", ".join(values)
+    marks = ", ".join("?" * len(values))
+    return f"INSERT INTO {table} ({cols}) VALUES ({marks})"
