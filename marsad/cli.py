@@ -524,6 +524,64 @@ def export_cli(db: str, fmt: str, out: str | None, since: str | None) -> None:
     )
 
 
+@main.group("spark")
+def spark_cli() -> None:
+    """Run the pipeline on Apache Spark (pip install 'marsad[spark]'; Java 17)."""
+
+
+@spark_cli.command("run")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", required=True, help="Output folder for the Parquet tables (local or URI).")
+@click.option("--master", help="Spark master URL (default: local[*], or what spark-submit sets).")
+@click.option(
+    "--partitions", type=click.IntRange(min=1), help="Extraction partitions (default: 2 per core)."
+)
+@config_option
+@max_size_option
+@friendly_errors
+def spark_run_cli(
+    inputs: tuple[str, ...],
+    out: str,
+    master: str | None,
+    partitions: int | None,
+    config_path: str | None,
+    max_size: str | None,
+) -> None:
+    """Extract INPUTS (files, folders, hdfs:// or s3a:// URIs of WARC, JSON(L), HTML,
+    feeds, text, zip) on Spark into Parquet tables under --out: the tables of marsad
+    export --format parquet, plus quarantine. Load them with marsad load."""
+    from .spark.job import run
+
+    config = _load_config(config_path, max_size)
+    counts = run(inputs, out, master=master, config=config, partitions=partitions)
+    click.echo(
+        f"marsad: {counts['records']} records: {counts['stored']} stored, "
+        f"{counts['duplicate']} duplicate, {counts['skipped']} skipped, "
+        f"{counts['quarantined']} quarantined -> {out}",
+        err=True,
+    )
+
+
+@main.command("load")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database URL or file path.")
+@friendly_errors
+def load_cli(folder: str, db: str) -> None:
+    """Load the Parquet tables of marsad spark run (FOLDER) into an empty database, so
+    marsad export and the web UI serve them."""
+    from .spark.load import load
+    from .store import open_store
+
+    with open_store(db) as store:
+        counts = load(folder, store)
+    click.echo(
+        "marsad: loaded "
+        + ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in counts.items())
+        + f" into {db}",
+        err=True,
+    )
+
+
 @main.command("stages")
 def stages_cli() -> None:
     """List the registered pipeline stages with what they require and assign."""

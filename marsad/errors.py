@@ -169,6 +169,12 @@ class Errors(metaclass=_CodedMeta):
         "Install it: pip install pyarrow"
     )
     E615 = "unknown table {table!r}. Use one of: {known}."
+    E607 = (
+        "{url}: the database already holds {n} documents. marsad load fills an empty "
+        "database: give a new --db, or use marsad ingest to add to this one."
+    )
+    E608 = "{path}: no Parquet table {table!r} there. Give the --out folder of marsad spark run."
+    E620 = "marsad spark needs PySpark (and Java 17). Install it with pip install 'marsad[spark]'."
 
 
 class Warnings(metaclass=_CodedMeta):
