@@ -31,6 +31,16 @@ def saudinewsnet(limit_files: int | None = None) -> Iterator[dict]:
                 yield from json.loads(z.read(name))
 
 
+def saudinewsnet_jsonl(path: Path, records: int) -> Path:
+    """Write the first ``records`` SaudiNewsNet records, as they are, to a JSONL file."""
+    with path.open("w", encoding="utf-8") as f:
+        for i, rec in enumerate(saudinewsnet()):
+            if i >= records:
+                break
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return path
+
+
 def prepared_docs(n: int, prepare: Callable[[Any], Any]) -> list[Any]:
     """The first ``n`` non-empty SaudiNewsNet articles as marsad Articles passed through
     ``prepare`` (e.g. the first stages of a pipeline); articles it refuses are skipped."""

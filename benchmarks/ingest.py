@@ -14,7 +14,6 @@ section of benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from _results import saudinewsnet, write_section  # noqa: E402
+from _results import saudinewsnet_jsonl, write_section  # noqa: E402
 
 
 def _children(pid: int) -> list[int]:
@@ -87,12 +86,7 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="marsad-bench-ingest-"))
-    src = tmp / "saudinewsnet.jsonl"
-    with src.open("w", encoding="utf-8") as f:
-        for i, rec in enumerate(saudinewsnet()):
-            if i >= args.records:
-                break
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    src = saudinewsnet_jsonl(tmp / "saudinewsnet.jsonl", args.records)
     size_mb = src.stat().st_size / 1e6
     rows = []
     for w in (int(x) for x in args.workers.split(",")):
