@@ -23,7 +23,7 @@ import click
 from . import __version__
 from .config import Config
 from .doc import Article, Document
-from .errors import MarsadError
+from .errors import Errors, InputError, MarsadError
 from .ingest.files import BadRecord, open_path
 from .pipeline import load, parse_published
 from .render import render_explain, render_text
@@ -580,6 +580,25 @@ def load_cli(folder: str, db: str) -> None:
         + f" into {db}",
         err=True,
     )
+
+
+@main.command("serve")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database URL or file path.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@friendly_errors
+def serve_cli(db: str, host: str, port: int) -> None:
+    """Serve the web UI and the JSON API over a database filled by marsad ingest or
+    marsad load (pip install 'marsad[web]')."""
+    from .store import open_store
+
+    open_store(db, create=False).close()  # a clear error before the server starts
+    try:
+        from .web.app import serve
+    except ImportError as e:
+        raise InputError(Errors.E621) from e
+    click.echo(f"marsad: serving {db} at http://{host}:{port}", err=True)
+    serve(db, host=host, port=port)
 
 
 @main.command("stages")

@@ -248,26 +248,75 @@ class Store:
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
         """Documents matching every word of ``query`` (normalised), best first."""
-        terms = query_terms(query)
-        if not terms:
+        if not query_terms(query):
             return []
-        cols = "d.id, d.title, d.published, d.outlet, d.url, d.story_id"
-        if self.dialect == "sqlite":
-            match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
-            rows = self.all(
-                f"SELECT {cols} FROM documents_fts f JOIN documents d ON d.id = f.rowid "
-                "WHERE documents_fts MATCH ? ORDER BY bm25(documents_fts), d.id LIMIT ? OFFSET ?",
-                (match, limit, offset),
+        rows: list[dict[str, Any]] = self.find_documents(query, limit=limit, offset=offset)["rows"]
+        return rows
+
+    def find_documents(
+        self,
+        query: str = "",
+        *,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        entity: int | None = None,
+        event_type: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """A page of documents: full-text ``query`` (every word, normalised; best first)
+        or, without one, the newest first; filtered by outlet, a date range (inclusive,
+        ISO days), a mentioned entity id and a reported event type.
+
+        Returns:
+            ``{"total": n, "rows": [{id, title, published, outlet, url, story_id}]}``.
+        """
+        terms = query_terms(query)
+        where: list[str] = []
+        params: list[Any] = []
+        source = "documents d"
+        order = "d.published DESC, d.id DESC"
+        if terms:
+            if self.dialect == "sqlite":
+                source = "documents_fts f JOIN documents d ON d.id = f.rowid"
+                where.append("documents_fts MATCH ?")
+                params.append(" ".join('"' + t.replace('"', "") + '"' for t in terms))
+                order = "bm25(documents_fts), d.id"
+            else:
+                where.append("d.search_vector @@ plainto_tsquery('simple', ?)")
+                params.append(" ".join(terms))
+                order = "ts_rank(d.search_vector, plainto_tsquery('simple', ?)) DESC, d.id"
+        if outlet:
+            where.append("d.outlet = ?")
+            params.append(outlet)
+        if since:
+            where.append("substr(d.published, 1, 10) >= ?")
+            params.append(since[:10])
+        if until:
+            where.append("substr(d.published, 1, 10) <= ?")
+            params.append(until[:10])
+        if entity is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM mentions m WHERE m.document_id = d.id AND m.entity_id = ?)"
             )
-        else:
-            rows = self.all(
-                f"SELECT {cols} FROM documents d, plainto_tsquery('simple', ?) q "
-                "WHERE d.search_vector @@ q ORDER BY ts_rank(d.search_vector, q) DESC, d.id "
-                "LIMIT ? OFFSET ?",
-                (" ".join(terms), limit, offset),
+            params.append(entity)
+        if event_type:
+            where.append(
+                "EXISTS (SELECT 1 FROM event_mentions em JOIN events e ON e.id = em.event_id "
+                "WHERE em.document_id = d.id AND e.type = ?)"
             )
+            params.append(event_type)
+        cond = (" WHERE " + " AND ".join(where)) if where else ""
+        total = int(self.one(f"SELECT COUNT(*) FROM {source}{cond}", params)[0])
+        extra = [" ".join(terms)] if terms and self.dialect != "sqlite" else []
+        rows = self.all(
+            f"SELECT d.id, d.title, d.published, d.outlet, d.url, d.story_id FROM {source}{cond} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, *extra, limit, offset],
+        )
         keys = ("id", "title", "published", "outlet", "url", "story_id")
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+        return {"total": total, "rows": [dict(zip(keys, r, strict=True)) for r in rows]}
 
     # -- writing ---------------------------------------------------------------
     def story_index(self) -> StoryIndex:

@@ -1,0 +1,155 @@
+"""The observatory's web UI and HTTP API: ``marsad serve --db URL``.
+
+Server-rendered pages (Jinja2, right to left, labels in Arabic and English), each with
+a JSON twin at the same URL plus ``.json`` that returns the very dict the page renders
+(:mod:`marsad.web.queries`), documented in the OpenAPI schema at ``/docs``. The app
+only reads the database; every value from an article is escaped by the templates,
+links to sources must be http(s), and SQL always takes parameters.
+
+>>> app = create_app("sqlite://")
+>>> sorted(r.path for r in app.routes if r.path.startswith("/article"))
+['/article/{doc_id:int}', '/article/{doc_id:int}.json']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from .. import __version__
+from ..store.db import Store, open_store
+from . import queries
+from .highlight import highlight
+
+HERE = Path(__file__).resolve().parent
+
+
+def safe_url(url: str | None) -> str | None:
+    """A source link only when it is http(s); anything else (``javascript:``) is dropped.
+
+    >>> safe_url("https://news.example/1"), safe_url("javascript:alert(1)")
+    ('https://news.example/1', None)
+    """
+    if not url:
+        return None
+    return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
+
+
+def _store(request: Request) -> Iterator[Store]:
+    """The database of this app, opened for one request (SQLite connections stay in
+    their thread)."""
+    s = open_store(request.app.state.db_url, create=False)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+DB = Annotated[Store, Depends(_store)]
+PageNo = Annotated[int, Query(ge=1)]
+
+
+@dataclass
+class SearchArgs:
+    """The query string of a search: words, filters and the page."""
+
+    q: str = ""
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    entity: int | None = None
+    event_type: str | None = None
+    page: PageNo = 1
+
+
+Search = Annotated[SearchArgs, Depends()]
+
+
+def create_app(db_url: str) -> FastAPI:
+    """The FastAPI app over the database at ``db_url`` (opened per request, read only)."""
+    app = FastAPI(
+        title="marsad",
+        version=__version__,
+        description="Arabic news as source-linked facts: search, articles, actors, stories.",
+    )
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["safe_url"] = safe_url
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.state.db_url = db_url
+
+    def render(request: Request, name: str, data: dict[str, Any]) -> Any:
+        return templates.TemplateResponse(request, name, {"data": data})
+
+    @app.get("/", include_in_schema=False)
+    def home() -> Any:
+        return RedirectResponse("/search")
+
+    @app.get("/search.json", summary="Search articles (JSON)")
+    def search_json(s: DB, args: Search) -> dict[str, Any]:
+        """Full-text search (alef, yaa, taa marbuta, diacritics and clitics folded),
+        filtered by outlet, date range, entity id and event type; 20 per page."""
+        return queries.search(s, **asdict(args))
+
+    @app.get("/search", response_class=HTMLResponse, summary="Search articles")
+    def search_page(request: Request, s: DB, args: Search) -> Any:
+        return render(request, "search.html", queries.search(s, **asdict(args)))
+
+    def _article(s: Store, doc_id: int) -> dict[str, Any]:
+        data = queries.article(s, doc_id)
+        if data is None:
+            raise HTTPException(404, f"no article {doc_id}")
+        return data
+
+    @app.get("/article/{doc_id:int}.json", summary="One article with its facts (JSON)")
+    def article_json(doc_id: int, s: DB) -> dict[str, Any]:
+        """The text and every mention, quote and event report, as offsets into it."""
+        return _article(s, doc_id)
+
+    @app.get("/article/{doc_id:int}", response_class=HTMLResponse, summary="One article")
+    def article_page(request: Request, doc_id: int, s: DB) -> Any:
+        data = _article(s, doc_id)
+        segments = highlight(data["text"], data["mentions"], data["quotes"], data["events"])
+        return templates.TemplateResponse(
+            request, "article.html", {"data": data, "segments": segments}
+        )
+
+    def _actor(s: Store, entity_id: int) -> dict[str, Any]:
+        data = queries.actor(s, entity_id)
+        if data is None:
+            raise HTTPException(404, f"no actor {entity_id}")
+        return data
+
+    @app.get("/actor/{entity_id:int}.json", summary="One actor (JSON)")
+    def actor_json(entity_id: int, s: DB) -> dict[str, Any]:
+        """Names, offices over time, quotes by and about, events, timeline, network."""
+        return _actor(s, entity_id)
+
+    @app.get("/actor/{entity_id:int}", response_class=HTMLResponse, summary="One actor")
+    def actor_page(request: Request, entity_id: int, s: DB) -> Any:
+        return render(request, "actor.html", _actor(s, entity_id))
+
+    @app.get("/stories.json", summary="Near-duplicate stories (JSON)")
+    def stories_json(s: DB, page: PageNo = 1) -> dict[str, Any]:
+        """Stories told by more than one article, with their outlets and first-seen date."""
+        return queries.stories(s, page=page)
+
+    @app.get("/stories", response_class=HTMLResponse, summary="Near-duplicate stories")
+    def stories_page(request: Request, s: DB, page: PageNo = 1) -> Any:
+        return render(request, "stories.html", queries.stories(s, page=page))
+
+    return app
+
+
+def serve(db_url: str, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the app with uvicorn (blocking)."""
+    import uvicorn
+
+    uvicorn.run(create_app(db_url), host=host, port=port, log_level="warning")

@@ -1,0 +1,276 @@
+"""What the web pages show, read from the store: one function per page, plain dicts out.
+
+Every page's JSON twin returns exactly these dicts, and the HTML templates render
+them, so the two cannot disagree. All SQL takes parameters, never pasted values.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..store.db import Store
+
+PAGE = 20
+
+
+def _dicts(rows: list[Any], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def search(
+    store: Store,
+    q: str = "",
+    *,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    entity: int | None = None,
+    event_type: str | None = None,
+    page: int = 1,
+) -> dict[str, Any]:
+    """A page of search results with the filters that produced it."""
+    page = max(1, page)
+    found = store.find_documents(
+        q,
+        outlet=outlet or None,
+        since=since or None,
+        until=until or None,
+        entity=entity,
+        event_type=event_type or None,
+        limit=PAGE,
+        offset=(page - 1) * PAGE,
+    )
+    return {
+        "q": q,
+        "filters": {
+            "outlet": outlet,
+            "since": since,
+            "until": until,
+            "entity": entity,
+            "event_type": event_type,
+        },
+        "page": page,
+        "pages": max(1, -(-found["total"] // PAGE)),
+        "total": found["total"],
+        "results": found["rows"],
+        "outlets": [
+            r[0]
+            for r in store.all(
+                "SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL ORDER BY outlet"
+            )
+        ],
+        "event_types": [r[0] for r in store.all("SELECT DISTINCT type FROM events ORDER BY type")],
+    }
+
+
+def article(store: Store, doc_id: int) -> dict[str, Any] | None:
+    """One document with its mentions (and the actor and office behind each), quotes
+    and event reports, all as character offsets into ``text``."""
+    row = store.one(
+        "SELECT id, title, published, published_source, outlet, url, text, story_id "
+        "FROM documents WHERE id = ?",
+        (doc_id,),
+    )
+    if row is None:
+        return None
+    doc = dict(
+        zip(
+            ("id", "title", "published", "published_source", "outlet", "url", "text", "story_id"),
+            row,
+            strict=True,
+        )
+    )
+    mentions = _dicts(
+        store.all(
+            "SELECT m.start_char, m.end_char, m.text, e.id, e.name, e.name_en, e.type, e.kb_id, "
+            "m.roles FROM mentions m JOIN entities e ON e.id = m.entity_id "
+            "WHERE m.document_id = ? ORDER BY m.start_char, m.id",
+            (doc_id,),
+        ),
+        ("start", "end", "text", "entity_id", "name", "name_en", "type", "kb_id", "roles"),
+    )
+    for m in mentions:
+        m["roles"] = json.loads(m["roles"] or "[]")
+    quotes = _dicts(
+        store.all(
+            "SELECT q.id, q.kind, q.cue_start, q.cue_end, q.cue_text, q.content_start, "
+            "q.content_end, q.content_text, q.speaker_id, e.name, q.speaker_text "
+            "FROM quotes q LEFT JOIN entities e ON e.id = q.speaker_id "
+            "WHERE q.document_id = ? ORDER BY q.cue_start, q.id",
+            (doc_id,),
+        ),
+        (
+            "id",
+            "kind",
+            "cue_start",
+            "cue_end",
+            "cue_text",
+            "content_start",
+            "content_end",
+            "content_text",
+            "speaker_id",
+            "speaker",
+            "speaker_text",
+        ),
+    )
+    events = _dicts(
+        store.all(
+            "SELECT em.event_id, e.type, e.mode, e.cameo, em.trigger_start, em.trigger_end, "
+            "em.trigger_text, em.date, a.id, a.name, r.id, r.name, l.name, e.n_mentions "
+            "FROM event_mentions em JOIN events e ON e.id = em.event_id "
+            "LEFT JOIN entities a ON a.id = e.actor_id "
+            "LEFT JOIN entities r ON r.id = e.recipient_id "
+            "LEFT JOIN entities l ON l.id = e.location_id "
+            "WHERE em.document_id = ? ORDER BY em.trigger_start, em.id",
+            (doc_id,),
+        ),
+        (
+            "event_id",
+            "type",
+            "mode",
+            "cameo",
+            "start",
+            "end",
+            "text",
+            "date",
+            "actor_id",
+            "actor",
+            "recipient_id",
+            "recipient",
+            "location",
+            "reports",
+        ),
+    )
+    return {**doc, "mentions": mentions, "quotes": quotes, "events": events}
+
+
+def actor(store: Store, entity_id: int) -> dict[str, Any] | None:
+    """An entity: its names as written, offices over time, quotes by and about it,
+    events as actor and recipient, mentions per day, and who is named with it."""
+    row = store.one(
+        "SELECT id, key, kb_id, type, name, name_en, wikidata, country, sector "
+        "FROM entities WHERE id = ?",
+        (entity_id,),
+    )
+    if row is None:
+        return None
+    keys = ("id", "key", "kb_id", "type", "name", "name_en", "wikidata", "country", "sector")
+    ent = dict(zip(keys, row, strict=True))
+    names = [
+        {"text": t, "count": int(n)}
+        for t, n in store.all(
+            "SELECT text, COUNT(*) FROM mentions WHERE entity_id = ? GROUP BY text "
+            "ORDER BY COUNT(*) DESC, text",
+            (entity_id,),
+        )
+    ]
+    offices: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for (roles,) in store.all(
+        "SELECT DISTINCT roles FROM mentions WHERE entity_id = ? AND roles <> '[]'", (entity_id,)
+    ):
+        for r in json.loads(roles):
+            offices[(r.get("title"), r.get("country"), r.get("start"), r.get("end"))] = r
+    quote_cols = (
+        "id",
+        "kind",
+        "content_text",
+        "cue_text",
+        "document_id",
+        "title",
+        "published",
+        "outlet",
+    )
+    by = _dicts(
+        store.all(
+            "SELECT q.id, q.kind, q.content_text, q.cue_text, d.id, d.title, d.published, "
+            "d.outlet FROM quotes q JOIN documents d ON d.id = q.document_id "
+            "WHERE q.speaker_id = ? ORDER BY d.published DESC, q.id DESC LIMIT 100",
+            (entity_id,),
+        ),
+        quote_cols,
+    )
+    about = _dicts(
+        store.all(
+            "SELECT DISTINCT q.id, q.kind, q.content_text, q.cue_text, d.id, d.title, "
+            "d.published, d.outlet FROM quotes q JOIN documents d ON d.id = q.document_id "
+            "JOIN mentions m ON m.document_id = q.document_id AND m.entity_id = ? "
+            "AND m.start_char >= q.content_start AND m.end_char <= q.content_end "
+            "WHERE q.speaker_id IS NULL OR q.speaker_id <> ? "
+            "ORDER BY d.published DESC, q.id DESC LIMIT 100",
+            (entity_id, entity_id),
+        ),
+        quote_cols,
+    )
+    event_cols = ("id", "type", "mode", "date", "n_mentions", "actor", "recipient", "role")
+    events = _dicts(
+        store.all(
+            "SELECT e.id, e.type, e.mode, e.date, e.n_mentions, a.name, r.name, "
+            "CASE WHEN e.actor_id = ? THEN 'actor' ELSE 'recipient' END "
+            "FROM events e LEFT JOIN entities a ON a.id = e.actor_id "
+            "LEFT JOIN entities r ON r.id = e.recipient_id "
+            "WHERE e.actor_id = ? OR e.recipient_id = ? ORDER BY e.date DESC, e.id DESC LIMIT 200",
+            (entity_id, entity_id, entity_id),
+        ),
+        event_cols,
+    )
+    timeline = [
+        {"day": day, "mentions": int(n)}
+        for day, n in store.all(
+            "SELECT substr(d.published, 1, 10), COUNT(*) FROM mentions m "
+            "JOIN documents d ON d.id = m.document_id WHERE m.entity_id = ? "
+            "AND d.published IS NOT NULL GROUP BY substr(d.published, 1, 10) ORDER BY 1",
+            (entity_id,),
+        )
+    ]
+    network = _dicts(
+        store.all(
+            "SELECT e.id, e.name, e.type, COUNT(DISTINCT m2.document_id) FROM mentions m1 "
+            "JOIN mentions m2 ON m2.document_id = m1.document_id AND m2.entity_id <> m1.entity_id "
+            "JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = ? "
+            "GROUP BY e.id, e.name, e.type ORDER BY COUNT(DISTINCT m2.document_id) DESC, e.id "
+            "LIMIT 15",
+            (entity_id,),
+        ),
+        ("id", "name", "type", "documents"),
+    )
+    n_docs = int(
+        store.one(
+            "SELECT COUNT(DISTINCT document_id) FROM mentions WHERE entity_id = ?", (entity_id,)
+        )[0]
+    )
+    return {
+        **ent,
+        "documents": n_docs,
+        "names": names,
+        "offices": sorted(offices.values(), key=lambda r: (r.get("start") or "", r.get("title"))),
+        "quotes_by": by,
+        "quotes_about": about,
+        "events": events,
+        "timeline": timeline,
+        "network": network,
+    }
+
+
+def stories(store: Store, *, page: int = 1) -> dict[str, Any]:
+    """Stories told by more than one document, the largest first, with their outlets."""
+    page = max(1, page)
+    total = int(store.one("SELECT COUNT(*) FROM stories WHERE n_documents > 1")[0])
+    rows = _dicts(
+        store.all(
+            "SELECT id, title, first_seen, n_documents, first_document_id FROM stories "
+            "WHERE n_documents > 1 ORDER BY n_documents DESC, first_seen, id LIMIT ? OFFSET ?",
+            (PAGE, (page - 1) * PAGE),
+        ),
+        ("id", "title", "first_seen", "n_documents", "first_document_id"),
+    )
+    for s in rows:
+        s["documents"] = _dicts(
+            store.all(
+                "SELECT id, title, outlet, published FROM documents WHERE story_id = ? "
+                "ORDER BY published, id",
+                (s["id"],),
+            ),
+            ("id", "title", "outlet", "published"),
+        )
+    return {"page": page, "pages": max(1, -(-total // PAGE)), "total": total, "stories": rows}

@@ -1,0 +1,151 @@
+"""The web UI and its JSON twins, over SQLite and PostgreSQL (FastAPI's test client)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("jinja2")
+
+from fastapi.testclient import TestClient
+
+from marsad.ingest.run import ingest
+from marsad.store import open_store
+from marsad.web import queries
+from marsad.web.app import create_app
+from tests.conftest import REPO, database
+from tests.corpus import article, batch
+
+XSS = {
+    "id": "xss",
+    "title": 'خبر <script>alert("t")</script> عاجل',
+    "text": (
+        "قال رئيس بلدية الحلة سامر الحداد إن الطريق سيفتح غداً بعد انتهاء أعمال الصيانة "
+        "التي استمرت أسبوعين، وإن فرق البلدية ستعمل ليلاً لتقليل الزحام في وسط المدينة. "
+        '<img src=x onerror="alert(1)"> <a href="javascript:alert(2)">رابط</a> '
+        "<script>document.title='pwned'</script>"
+    ),
+    "published": "2025-03-09",
+    "outlet": "صحيفة <b>المرصد</b>",
+    "url": "javascript:alert(3)",
+}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("web")
+    src = folder / "news.jsonl"
+    records = [*batch(6), XSS]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    with database(request.param, folder) as url:
+        with open_store(url) as s:
+            ingest([str(src), str(REPO / "examples" / "news")], s, workers=1)
+        yield TestClient(create_app(url)), url
+
+
+def _ids(html: str, kind: str) -> list[int]:
+    return [int(x) for x in re.findall(rf'href="/{kind}/(\d+)"', html)]
+
+
+def test_search_page_and_its_json_twin_agree(client) -> None:
+    c, _ = client
+    page = c.get("/search", params={"q": "الحداد"})
+    twin = c.get("/search.json", params={"q": "الحداد"}).json()
+    assert page.status_code == 200 and twin["total"] >= 2
+    assert _ids(page.text, "article") == [r["id"] for r in twin["results"]]
+    assert 'dir="rtl"' in page.text and 'lang="ar"' in page.text
+
+
+@pytest.mark.parametrize("q", ["محافظة نينوى", "محافظه نينوي", "لمحافظة نينوى", "المحافظة نينوى"])
+def test_search_folds_spelling_and_clitics(client, q: str) -> None:
+    c, _ = client
+    hits = c.get("/search.json", params={"q": q}).json()
+    assert [r["title"] for r in hits["results"]] == [
+        "مجلس محافظة نينوى يقر موازنة إعادة إعمار المدارس"
+    ]
+    assert c.get("/search.json", params={"q": q + " بغداد"}).json()["total"] == 0
+
+
+def test_search_filters(client) -> None:
+    c, _ = client
+    every = c.get("/search.json").json()
+    assert every["total"] == 6 + 1 + 1 + 5  # corpus, reprint, XSS, examples/news
+    outlet = article(0)["outlet"]
+    only = c.get("/search.json", params={"outlet": outlet}).json()
+    assert only["total"] and all(r["outlet"] == outlet for r in only["results"])
+    day = c.get("/search.json", params={"since": "2024-03-06", "until": "2024-03-07"}).json()
+    assert {r["published"][:10] for r in day["results"]} == {"2024-03-06", "2024-03-07"}
+    typed = c.get("/search.json", params={"event_type": "REQUEST"}).json()
+    assert typed["total"] >= 1 and typed["total"] < every["total"]
+
+
+def test_article_highlights_and_twin(client) -> None:
+    c, url = client
+    doc = c.get("/search.json", params={"q": "أبو الغيط متفرجا"}).json()["results"][0]["id"]
+    page = c.get(f"/article/{doc}")
+    twin = c.get(f"/article/{doc}.json").json()
+    with open_store(url) as s:
+        assert twin == json.loads(json.dumps(queries.article(s, doc)))
+    assert page.status_code == 200
+    # every mention is a link to its actor, with the actor and his office as the tip
+    assert len(re.findall(r'class="mention', page.text)) >= len(twin["mentions"]) > 0
+    assert re.search(r'data-tip="أحمد أبو الغيط \(Ahmed Aboul Gheit\) — الأمين العام', page.text)
+    assert 'class="quote"' in page.text or "quote" in page.text
+    assert set(_ids(page.text, "actor")) >= {m["entity_id"] for m in twin["mentions"]}
+    for q in twin["quotes"]:
+        assert twin["text"][q["content_start"] : q["content_end"]] == q["content_text"]
+
+
+def test_scripts_from_articles_render_inert(client) -> None:
+    c, _ = client
+    doc = c.get("/search.json", params={"q": "الطريق سيفتح غدا"}).json()["results"][0]["id"]
+    for path in ("/search?q=عاجل", f"/article/{doc}"):
+        html = c.get(path).text
+        assert "<script>" not in html and "<img" not in html and "<b>المرصد" not in html
+        assert 'href="javascript:' not in html
+        assert "&lt;script&gt;" in html
+    assert c.get(f"/article/{doc}.json").json()["url"] == "javascript:alert(3)"  # data, not a link
+
+
+def test_actor_page_of_a_person_the_kb_does_not_know(client) -> None:
+    c, _ = client
+    hits = c.get("/search.json", params={"q": "الحداد"}).json()["results"]
+    doc = c.get(f"/article/{hits[0]['id']}.json").json()
+    person = next(m["entity_id"] for m in doc["mentions"] if m["name"] == "سامر الحداد")
+    twin = c.get(f"/actor/{person}.json").json()
+    assert twin["kb_id"] is None and twin["type"] == "PERSON"
+    assert len(twin["quotes_by"]) >= 2 and twin["documents"] >= 2
+    assert sum(t["mentions"] for t in twin["timeline"]) >= twin["documents"]
+    page = c.get(f"/actor/{person}")
+    assert page.status_code == 200 and "<svg" in page.text
+    assert all(q["content_text"] in page.text for q in twin["quotes_by"])
+
+
+def test_stories_group_the_reprint(client) -> None:
+    c, _ = client
+    twin = c.get("/stories.json").json()
+    assert twin["total"] >= 2  # the corpus reprint and the examples' wire copy
+    assert all(s["n_documents"] == len(s["documents"]) >= 2 for s in twin["stories"])
+    assert c.get("/stories").status_code == 200
+
+
+def test_missing_pages_and_openapi(client) -> None:
+    c, _ = client
+    assert c.get("/article/99999").status_code == 404
+    assert c.get("/actor/99999.json").status_code == 404
+    paths = c.get("/openapi.json").json()["paths"]
+    for p in ("/search.json", "/article/{doc_id}.json", "/actor/{entity_id}.json", "/stories.json"):
+        assert p in paths, sorted(paths)
+
+
+def test_serve_refuses_a_missing_database(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from marsad.cli import main
+
+    r = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "none.db")])
+    assert r.exit_code == 1 and "E606" in r.output
