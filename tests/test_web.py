@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -133,12 +135,55 @@ def test_stories_group_the_reprint(client) -> None:
     assert c.get("/stories").status_code == 200
 
 
+def test_quotes_explorer_filters_and_downloads(client) -> None:
+    c, _ = client
+    every = c.get("/quotes.json").json()
+    assert every["total"] >= 10
+    direct = c.get("/quotes.json", params={"kind": "direct"}).json()
+    assert 0 < direct["total"] < every["total"]
+    assert all(q["kind"] == "direct" for q in direct["quotes"])
+    speaker = every["quotes"][0]["speaker_id"] or next(
+        q["speaker_id"] for q in every["quotes"] if q["speaker_id"]
+    )
+    by = c.get("/quotes.json", params={"speaker": speaker}).json()
+    assert by["total"] and all(q["speaker_id"] == speaker for q in by["quotes"])
+    rows = list(csv.DictReader(io.StringIO(c.get("/quotes.csv", params={"kind": "direct"}).text)))
+    assert len(rows) == direct["total"] and rows[0]["kind"] == "direct"
+    page = c.get("/quotes", params={"kind": "direct"})
+    assert page.status_code == 200 and 'href="/quotes.csv?kind=direct' in page.text
+
+
+def test_events_explorer_chart_and_downloads(client) -> None:
+    c, _ = client
+    every = c.get("/events.json").json()
+    assert every["total"] == sum(t["events"] for t in every["by_type"]) > 0
+    top = every["by_type"][0]["type"]
+    typed = c.get("/events.json", params={"type": top}).json()
+    assert typed["total"] == every["by_type"][0]["events"]
+    assert all(e["type"] == top for e in typed["events"])
+    rows = list(csv.DictReader(io.StringIO(c.get("/events.csv", params={"type": top}).text)))
+    assert len(rows) == typed["total"]
+    plover = c.get("/events.plover.jsonl", params={"type": top}).text.splitlines()
+    records = [json.loads(line) for line in plover]
+    assert records and all(r["event"] == [top] for r in records)
+    assert len({r["marsad"]["event_id"] for r in records}) == typed["total"]
+    page = c.get("/events")
+    assert page.status_code == 200 and page.text.count("<rect") == len(every["by_type"])
+
+
 def test_missing_pages_and_openapi(client) -> None:
     c, _ = client
     assert c.get("/article/99999").status_code == 404
     assert c.get("/actor/99999.json").status_code == 404
     paths = c.get("/openapi.json").json()["paths"]
-    for p in ("/search.json", "/article/{doc_id}.json", "/actor/{entity_id}.json", "/stories.json"):
+    for p in (
+        "/search.json",
+        "/article/{doc_id}.json",
+        "/actor/{entity_id}.json",
+        "/stories.json",
+        "/quotes.json",
+        "/events.json",
+    ):
         assert p in paths, sorted(paths)
 
 

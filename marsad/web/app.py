@@ -13,6 +13,9 @@ links to sources must be http(s), and SQL always takes parameters.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,11 +23,12 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
+from ..export import plover_records
 from ..store.db import Store, open_store
 from . import queries
 from .highlight import highlight
@@ -71,6 +75,45 @@ class SearchArgs:
 
 
 Search = Annotated[SearchArgs, Depends()]
+
+
+@dataclass
+class QuoteArgs:
+    """Filters of the quotes explorer."""
+
+    speaker: int | None = None
+    kind: str | None = None
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    page: PageNo = 1
+
+
+@dataclass
+class EventArgs:
+    """Filters of the events explorer."""
+
+    type: str | None = None
+    entity: int | None = None
+    since: str | None = None
+    until: str | None = None
+    page: PageNo = 1
+
+
+Quotes = Annotated[QuoteArgs, Depends()]
+Events = Annotated[EventArgs, Depends()]
+
+
+def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...], name: str) -> Response:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+    return Response(
+        buf.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def create_app(db_url: str) -> FastAPI:
@@ -144,6 +187,50 @@ def create_app(db_url: str) -> FastAPI:
     @app.get("/stories", response_class=HTMLResponse, summary="Near-duplicate stories")
     def stories_page(request: Request, s: DB, page: PageNo = 1) -> Any:
         return render(request, "stories.html", queries.stories(s, page=page))
+
+    @app.get("/quotes.json", summary="Quotes (JSON)")
+    def quotes_json(s: DB, args: Quotes) -> dict[str, Any]:
+        """Quotes, newest first, by speaker (entity id), kind, date range and outlet."""
+        return queries.quotes(s, **asdict(args))
+
+    @app.get("/quotes", response_class=HTMLResponse, summary="Quotes explorer")
+    def quotes_page(request: Request, s: DB, args: Quotes) -> Any:
+        return render(request, "quotes.html", queries.quotes(s, **asdict(args)))
+
+    @app.get("/quotes.csv", summary="Quotes as CSV (the filters of /quotes)")
+    def quotes_csv(s: DB, args: Quotes) -> Response:
+        found = queries.quotes(s, **{**asdict(args), "page": 1}, limit=queries.DOWNLOAD_LIMIT)
+        return _csv(found["quotes"], queries.QUOTE_COLUMNS, "quotes.csv")
+
+    @app.get("/events.json", summary="Events (JSON)")
+    def events_json(s: DB, args: Events) -> dict[str, Any]:
+        """Events (reports of one happening merged), newest first, by PLOVER type,
+        participant (entity id) and date range; with counts by type."""
+        return queries.events(s, **asdict(args))
+
+    @app.get("/events", response_class=HTMLResponse, summary="Events explorer")
+    def events_page(request: Request, s: DB, args: Events) -> Any:
+        return render(request, "events.html", queries.events(s, **asdict(args)))
+
+    @app.get("/events.csv", summary="Events as CSV (the filters of /events)")
+    def events_csv(s: DB, args: Events) -> Response:
+        found = queries.events(s, **{**asdict(args), "page": 1}, limit=queries.DOWNLOAD_LIMIT)
+        return _csv(found["events"], queries.EVENT_COLUMNS, "events.csv")
+
+    @app.get("/events.plover.jsonl", summary="Event reports as PLOVER JSONL (filters of /events)")
+    def events_plover(s: DB, args: Events) -> Response:
+        found = queries.events(s, **{**asdict(args), "page": 1}, limit=queries.DOWNLOAD_LIMIT)
+        keep = {e["id"] for e in found["events"]}
+        lines = [
+            json.dumps(r, ensure_ascii=False)
+            for r in plover_records(s)
+            if r["marsad"]["event_id"] in keep
+        ]
+        return Response(
+            "".join(line + "\n" for line in lines),
+            media_type="application/x-ndjson; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="events.plover.jsonl"'},
+        )
 
     return app
 

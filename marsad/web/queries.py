@@ -274,3 +274,163 @@ def stories(store: Store, *, page: int = 1) -> dict[str, Any]:
             ("id", "title", "outlet", "published"),
         )
     return {"page": page, "pages": max(1, -(-total // PAGE)), "total": total, "stories": rows}
+
+
+DOWNLOAD_LIMIT = 50_000  # rows in one CSV or PLOVER download
+
+
+def _filters(
+    since: str | None, until: str | None, outlet: str | None
+) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if since:
+        where.append("substr(d.published, 1, 10) >= ?")
+        params.append(since[:10])
+    if until:
+        where.append("substr(d.published, 1, 10) <= ?")
+        params.append(until[:10])
+    if outlet:
+        where.append("d.outlet = ?")
+        params.append(outlet)
+    return where, params
+
+
+QUOTE_COLUMNS = (
+    "id",
+    "speaker_id",
+    "speaker",
+    "speaker_text",
+    "kind",
+    "content_text",
+    "document_id",
+    "title",
+    "published",
+    "outlet",
+)
+
+
+def quotes(
+    store: Store,
+    *,
+    speaker: int | None = None,
+    kind: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    outlet: str | None = None,
+    page: int = 1,
+    limit: int = PAGE,
+) -> dict[str, Any]:
+    """Quotes, newest first, filtered by speaker (entity id), kind, dates and outlet."""
+    where, params = _filters(since, until, outlet)
+    if speaker is not None:
+        where.append("q.speaker_id = ?")
+        params.append(speaker)
+    if kind:
+        where.append("q.kind = ?")
+        params.append(kind)
+    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    base = (
+        "FROM quotes q JOIN documents d ON d.id = q.document_id "
+        "LEFT JOIN entities e ON e.id = q.speaker_id" + cond
+    )
+    total = int(store.one(f"SELECT COUNT(*) {base}", params)[0])
+    page = max(1, page)
+    rows = _dicts(
+        store.all(
+            "SELECT q.id, q.speaker_id, e.name, q.speaker_text, q.kind, q.content_text, d.id, "
+            f"d.title, d.published, d.outlet {base} "
+            "ORDER BY d.published DESC, q.id DESC LIMIT ? OFFSET ?",
+            [*params, limit, (page - 1) * limit],
+        ),
+        QUOTE_COLUMNS,
+    )
+    return {
+        "filters": {
+            "speaker": speaker,
+            "kind": kind,
+            "since": since,
+            "until": until,
+            "outlet": outlet,
+        },
+        "page": page,
+        "pages": max(1, -(-total // limit)),
+        "total": total,
+        "quotes": rows,
+    }
+
+
+EVENT_COLUMNS = (
+    "id",
+    "type",
+    "mode",
+    "cameo",
+    "modality",
+    "date",
+    "actor_id",
+    "actor",
+    "recipient_id",
+    "recipient",
+    "location",
+    "n_mentions",
+)
+
+
+def events(
+    store: Store,
+    *,
+    type: str | None = None,
+    entity: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    page: int = 1,
+    limit: int = PAGE,
+) -> dict[str, Any]:
+    """Events (reports merged), newest first, filtered by type, a participant (as actor
+    or recipient) and the event date; with counts by type for the chart."""
+    where: list[str] = []
+    params: list[Any] = []
+    if type:
+        where.append("ev.type = ?")
+        params.append(type)
+    if entity is not None:
+        where.append("(ev.actor_id = ? OR ev.recipient_id = ?)")
+        params += [entity, entity]
+    if since:
+        where.append("substr(ev.date, 1, 10) >= ?")
+        params.append(since[:10])
+    if until:
+        where.append("substr(ev.date, 1, 10) <= ?")
+        params.append(until[:10])
+    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    base = (
+        "FROM events ev LEFT JOIN entities a ON a.id = ev.actor_id "
+        "LEFT JOIN entities r ON r.id = ev.recipient_id "
+        "LEFT JOIN entities l ON l.id = ev.location_id" + cond
+    )
+    total = int(store.one(f"SELECT COUNT(*) {base}", params)[0])
+    page = max(1, page)
+    rows = _dicts(
+        store.all(
+            "SELECT ev.id, ev.type, ev.mode, ev.cameo, ev.modality, ev.date, ev.actor_id, "
+            f"a.name, ev.recipient_id, r.name, l.name, ev.n_mentions {base} "
+            "ORDER BY ev.date DESC, ev.id DESC LIMIT ? OFFSET ?",
+            [*params, limit, (page - 1) * limit],
+        ),
+        EVENT_COLUMNS,
+    )
+    by_type = [
+        {"type": t, "events": int(n)}
+        for t, n in store.all(
+            f"SELECT ev.type, COUNT(*) {base} GROUP BY ev.type ORDER BY COUNT(*) DESC, ev.type",
+            params,
+        )
+    ]
+    return {
+        "filters": {"type": type, "entity": entity, "since": since, "until": until},
+        "page": page,
+        "pages": max(1, -(-total // limit)),
+        "total": total,
+        "events": rows,
+        "by_type": by_type,
+    }

@@ -112,4 +112,3 @@ def test_scripts_in_an_article_stay_inert(server: str, browser, shots: Path) -> 
     assert "<script>" in page.inner_text(".doc .text")  # shown as text
     assert page.locator("a.source").count() == 0  # a javascript: URL is not a link
     page.screenshot(path=str(shots / "xss.png"), full_page=True)
-
