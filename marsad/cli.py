@@ -589,7 +589,7 @@ def load_cli(folder: str, db: str) -> None:
 @friendly_errors
 def serve_cli(db: str, host: str, port: int) -> None:
     """Serve the web UI and the JSON API over a database filled by marsad ingest or
-    marsad load (pip install 'marsad[web]')."""
+    marsad load."""
     from .store import open_store
 
     open_store(db, create=False).close()  # a clear error before the server starts
@@ -598,6 +598,32 @@ def serve_cli(db: str, host: str, port: int) -> None:
     except ImportError as e:
         raise InputError(Errors.E621) from e
     click.echo(f"marsad: serving {db} at http://{host}:{port}", err=True)
+    serve(db, host=host, port=port)
+
+
+@main.command("demo")
+@click.option(
+    "--db",
+    default="sqlite:///marsad-demo.db",
+    show_default=True,
+    help="Where the demo database is built (kept between runs).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--no-serve", is_flag=True, help="Only build the database.")
+@friendly_errors
+def demo_cli(db: str, host: str, port: int, no_serve: bool) -> None:
+    """Build a demo database from the bundled Arabic articles (written for marsad) and
+    serve it at http://127.0.0.1:8000."""
+    from .demo import build
+
+    stats = build(db)
+    click.echo(f"marsad: demo database {db}: {stats.summary()}", err=True)
+    if no_serve:
+        return
+    from .web.app import serve
+
+    click.echo(f"marsad: serving the demo at http://{host}:{port} (Ctrl-C stops)", err=True)
     serve(db, host=host, port=port)
 
 

@@ -175,6 +175,10 @@ class Errors(metaclass=_CodedMeta):
     )
     E608 = "{path}: no Parquet table {table!r} there. Give the --out folder of marsad spark run."
     E620 = "marsad spark needs PySpark (and Java 17). Install it with pip install 'marsad[spark]'."
+    E621 = (
+        "marsad serve needs FastAPI, Jinja2 and uvicorn, which come with marsad: "
+        "reinstall it (pip install marsad)."
+    )
 
 
 class Warnings(metaclass=_CodedMeta):

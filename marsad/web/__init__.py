@@ -1,1 +1,1 @@
-"""The web UI and HTTP API (``marsad serve``; ``pip install 'marsad[web]'``)."""
+"""The web UI and HTTP API (``marsad serve``, ``marsad demo``)."""
