@@ -12,6 +12,7 @@ from typing import Any
 from ..store.db import Store
 
 PAGE = 20
+NETWORK_DOCS = 1000  # an actor's co-mentions are counted over its newest articles
 
 
 def _dicts(rows: list[Any], keys: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -223,14 +224,17 @@ def actor(store: Store, entity_id: int) -> dict[str, Any] | None:
             (entity_id,),
         )
     ]
+    # who is named in the same articles, over the newest NETWORK_DOCS of them
     network = _dicts(
         store.all(
-            "SELECT e.id, e.name, e.type, COUNT(DISTINCT m2.document_id) FROM mentions m1 "
-            "JOIN mentions m2 ON m2.document_id = m1.document_id AND m2.entity_id <> m1.entity_id "
-            "JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = ? "
-            "GROUP BY e.id, e.name, e.type ORDER BY COUNT(DISTINCT m2.document_id) DESC, e.id "
-            "LIMIT 15",
-            (entity_id,),
+            "SELECT e.id, e.name, e.type, COUNT(DISTINCT m2.document_id) FROM ("
+            "SELECT m.document_id FROM mentions m JOIN documents d ON d.id = m.document_id "
+            "WHERE m.entity_id = ? GROUP BY m.document_id "
+            "ORDER BY MAX(d.published) DESC, m.document_id DESC LIMIT ?) docs "
+            "JOIN mentions m2 ON m2.document_id = docs.document_id AND m2.entity_id <> ? "
+            "JOIN entities e ON e.id = m2.entity_id GROUP BY e.id, e.name, e.type "
+            "ORDER BY COUNT(DISTINCT m2.document_id) DESC, e.id LIMIT 15",
+            (entity_id, NETWORK_DOCS, entity_id),
         ),
         ("id", "name", "type", "documents"),
     )
