@@ -586,8 +586,14 @@ def load_cli(folder: str, db: str) -> None:
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Database URL or file path.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--token",
+    envvar="MARSAD_TOKEN",
+    help="Turns on POST /ingest.json for requests bearing it (also $MARSAD_TOKEN). "
+    "Without it the server only reads.",
+)
 @friendly_errors
-def serve_cli(db: str, host: str, port: int) -> None:
+def serve_cli(db: str, host: str, port: int, token: str | None) -> None:
     """Serve the web UI and the JSON API over a database filled by marsad ingest or
     marsad load."""
     from .store import open_store
@@ -597,8 +603,9 @@ def serve_cli(db: str, host: str, port: int) -> None:
         from .web.app import serve
     except ImportError as e:
         raise InputError(Errors.E621) from e
-    click.echo(f"marsad: serving {db} at http://{host}:{port}", err=True)
-    serve(db, host=host, port=port)
+    writes = "writes on (token)" if token else "read only"
+    click.echo(f"marsad: serving {db} at http://{host}:{port} ({writes})", err=True)
+    serve(db, host=host, port=port, token=token)
 
 
 @main.command("demo")

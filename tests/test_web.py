@@ -125,6 +125,10 @@ def test_actor_page_of_a_person_the_kb_does_not_know(client) -> None:
     page = c.get(f"/actor/{person}")
     assert page.status_code == 200 and "<svg" in page.text
     assert all(q["content_text"] in page.text for q in twin["quotes_by"])
+    # each quote links to its place in its article
+    first = twin["quotes_by"][0]
+    assert f'href="/article/{first["document_id"]}#q{first["id"]}"' in page.text
+    assert f'id="q{first["id"]}"' in c.get(f"/article/{first['document_id']}").text
 
 
 def test_stories_group_the_reprint(client) -> None:
@@ -169,6 +173,67 @@ def test_events_explorer_chart_and_downloads(client) -> None:
     assert len({r["marsad"]["event_id"] for r in records}) == typed["total"]
     page = c.get("/events")
     assert page.status_code == 200 and page.text.count("<rect") == len(every["by_type"])
+
+
+def test_pages_keep_their_filters(client) -> None:
+    c, _ = client
+    outlet = article(1)["outlet"]
+    # a page size of 1, so that the filtered results take several pages
+    from marsad.web import queries as q
+
+    q_page, q.PAGE = q.PAGE, 1
+    try:
+        html = c.get("/search", params={"outlet": outlet, "since": "2020-01-01"}).text
+    finally:
+        q.PAGE = q_page
+    nxt = re.search(r'rel="next" href="([^"]+)"', html)
+    assert nxt, "no next link"
+    link = nxt.group(1).replace("&amp;", "&")
+    assert "since=2020-01-01" in link and "page=2" in link and "outlet=" in link
+
+
+def test_actor_network_is_drawn(client) -> None:
+    c, _ = client
+    doc = c.get("/search.json", params={"q": "أبو الغيط"}).json()["results"][0]["id"]
+    ent = next(
+        m["entity_id"]
+        for m in c.get(f"/article/{doc}.json").json()["mentions"]
+        if m["name"] == "أحمد أبو الغيط"
+    )
+    twin = c.get(f"/actor/{ent}.json").json()
+    html = c.get(f"/actor/{ent}").text
+    assert twin["network"] and html.count("<line") == len(twin["network"])
+    assert all(f'href="/actor/{n["id"]}"' in html for n in twin["network"])
+
+
+def test_writes_are_off_without_a_token(client) -> None:
+    c, _ = client
+    r = c.post("/ingest.json", json=[article(40)])
+    assert r.status_code == 403
+
+
+def test_writes_with_the_token(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/w.db"
+    open_store(url).close()
+    c = TestClient(create_app(url, token="s3cret"))
+    assert c.post("/ingest.json", json=[article(41)]).status_code == 401
+    bad = c.post("/ingest.json", json=[article(41)], headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401
+    ok = c.post(
+        "/ingest.json",
+        json=[article(41), {"title": "بلا نص"}],
+        headers={"Authorization": "Bearer s3cret"},
+    )
+    assert ok.status_code == 200 and ok.json()["stored"] == 1 and ok.json()["quarantined"] == 1
+    assert c.get("/search.json").json()["total"] == 1
+
+
+def test_the_api_page_is_offline(client) -> None:
+    c, _ = client
+    html = c.get("/api").text
+    assert "/search.json" in html and "/ingest.json" in html
+    assert "cdn" not in html.lower() and "<script" not in html
+    assert c.get("/docs").status_code == 404  # Swagger UI would need a CDN
 
 
 def test_missing_pages_and_openapi(client) -> None:

@@ -14,23 +14,27 @@ links to sources must be http(s), and SQL always takes parameters.
 from __future__ import annotations
 
 import csv
+import hmac
 import io
 import json
+import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
 from ..export import plover_records
+from ..ingest.run import ingest
 from ..store.db import Store, open_store
 from . import queries
+from .charts import SIZE, radial
 from .highlight import highlight
 
 HERE = Path(__file__).resolve().parent
@@ -101,6 +105,7 @@ class EventArgs:
 
 
 Quotes = Annotated[QuoteArgs, Depends()]
+Posted = Annotated[list[dict[str, Any]], Body(max_length=1000)]
 Events = Annotated[EventArgs, Depends()]
 
 
@@ -116,15 +121,34 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...], name: str) -> Res
     )
 
 
-def create_app(db_url: str) -> FastAPI:
-    """The FastAPI app over the database at ``db_url`` (opened per request, read only)."""
+def query(filters: dict[str, Any], **changes: Any) -> str:
+    """A query string of the filters that are set, with ``changes`` applied.
+
+    >>> query({"q": "غزة", "outlet": None, "since": ""}, page=2)
+    'q=%D8%BA%D8%B2%D8%A9&page=2'
+    """
+    merged = {**filters, **changes}
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+def create_app(db_url: str, *, token: str | None = None) -> FastAPI:
+    """The FastAPI app over the database at ``db_url`` (opened per request).
+
+    Args:
+        db_url: the database (``marsad ingest``, ``marsad load`` or ``marsad demo``).
+        token: turns on the one write endpoint, ``POST /ingest.json``, for requests
+            that send ``Authorization: Bearer <token>``; without it writes are off.
+    """
     app = FastAPI(
         title="marsad",
         version=__version__,
         description="Arabic news as source-linked facts: search, articles, actors, stories.",
+        docs_url=None,  # Swagger UI would load scripts from a CDN: /api is ours, offline
+        redoc_url=None,
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["safe_url"] = safe_url
+    templates.env.globals["query"] = query
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.db_url = db_url
 
@@ -177,7 +201,12 @@ def create_app(db_url: str) -> FastAPI:
 
     @app.get("/actor/{entity_id:int}", response_class=HTMLResponse, summary="One actor")
     def actor_page(request: Request, entity_id: int, s: DB) -> Any:
-        return render(request, "actor.html", _actor(s, entity_id))
+        data = _actor(s, entity_id)
+        return templates.TemplateResponse(
+            request,
+            "actor.html",
+            {"data": data, "points": radial(data["network"]), "size": SIZE},
+        )
 
     @app.get("/stories.json", summary="Near-duplicate stories (JSON)")
     def stories_json(s: DB, page: PageNo = 1) -> dict[str, Any]:
@@ -232,11 +261,35 @@ def create_app(db_url: str) -> FastAPI:
             headers={"Content-Disposition": 'attachment; filename="events.plover.jsonl"'},
         )
 
+    @app.get("/api", response_class=HTMLResponse, summary="The HTTP API, described")
+    def api_page(request: Request) -> Any:
+        return render(request, "api.html", {"paths": app.openapi()["paths"]})
+
+    @app.post("/ingest.json", summary="Add articles (needs the server's token)")
+    def ingest_json(request: Request, s: DB, records: Posted) -> dict[str, Any]:
+        """Extract and store articles given as JSON records (``text``, ``title``,
+        ``published``, ``url``, ``outlet``…). Off unless the server was started with a
+        token; send it as ``Authorization: Bearer <token>``."""
+        if not token:
+            raise HTTPException(403, "writes are off: start marsad serve with --token")
+        sent = request.headers.get("authorization", "")
+        if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+            raise HTTPException(401, "a valid Authorization: Bearer token is needed")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "posted.jsonl"
+            path.write_text(
+                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8"
+            )
+            stats = ingest([str(path)], s, workers=1)
+        return {**stats.counts(), "records": stats.seen}
+
     return app
 
 
-def serve(db_url: str, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(
+    db_url: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None
+) -> None:
     """Run the app with uvicorn (blocking)."""
     import uvicorn
 
-    uvicorn.run(create_app(db_url), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db_url, token=token), host=host, port=port, log_level="warning")
