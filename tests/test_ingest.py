@@ -116,8 +116,13 @@ def test_a_killed_run_finishes_on_restart(db_url: str, tmp_path: Path) -> None:
 def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "news.jsonl", articles(400))
     url = f"sqlite:///{tmp_path}/m.db"
+    # a shell that runs the tests in the background starts them with SIGINT ignored,
+    # and the child would inherit that: give it the default, as a terminal would
     proc = subprocess.Popen(
-        [*_ingest_cmd(src, url), "--batch", "2"], stderr=subprocess.PIPE, text=True
+        [*_ingest_cmd(src, url), "--batch", "2"],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
