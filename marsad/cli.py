@@ -398,6 +398,9 @@ def train_ner_cli(data: str, out: str, folds: int, wojood: bool) -> None:
 
 
 DEFAULT_DB = "sqlite:///marsad.db"
+db_option = click.option(
+    "--db", default=DEFAULT_DB, show_default=True, help="Database URL or file path."
+)
 
 
 @main.command("ingest")
@@ -491,7 +494,7 @@ def ingest_cli(
 
 
 @main.command("export")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database URL or file path.")
+@db_option
 @click.option(
     "--format",
     "fmt",
@@ -564,7 +567,7 @@ def spark_run_cli(
 
 @main.command("load")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database URL or file path.")
+@db_option
 @friendly_errors
 def load_cli(folder: str, db: str) -> None:
     """Load the Parquet tables of marsad spark run (FOLDER) into an empty database, so
@@ -583,7 +586,7 @@ def load_cli(folder: str, db: str) -> None:
 
 
 @main.command("serve")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database URL or file path.")
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option(

@@ -33,6 +33,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -174,11 +175,17 @@ def _cluster_reports(
         yield "event", creator, row, None
 
 
+@lru_cache(maxsize=1)
+def _band_shape() -> tuple[int, int]:
+    """(bands, rows per band) of datasketch's index at our threshold (computed once)."""
+    lsh = StoryIndex()._lsh
+    return int(lsh.b), int(lsh.r)
+
+
 def _bands(sig: bytes) -> list[tuple[int, bytes]]:
     """The LSH bands of a signature, as datasketch's index cuts them."""
-    lsh = StoryIndex()._lsh
-    r = lsh.r
-    return [(i, sig[i * r * 8 : (i + 1) * r * 8]) for i in range(lsh.b)]
+    b, r = _band_shape()
+    return [(i, sig[i * r * 8 : (i + 1) * r * 8]) for i in range(b)]
 
 
 # -- the driver ------------------------------------------------------------------------

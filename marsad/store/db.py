@@ -290,12 +290,7 @@ class Store:
         if outlet:
             where.append("d.outlet = ?")
             params.append(outlet)
-        if since:
-            where.append("substr(d.published, 1, 10) >= ?")
-            params.append(since[:10])
-        if until:
-            where.append("substr(d.published, 1, 10) <= ?")
-            params.append(until[:10])
+        day_range("d.published", since, until, where, params)
         if entity is not None:
             where.append(
                 "EXISTS (SELECT 1 FROM mentions m WHERE m.document_id = d.id AND m.entity_id = ?)"
@@ -457,6 +452,25 @@ class Store:
                     run_id,
                 ),
             )
+
+
+def day_range(
+    column: str, since: str | None, until: str | None, where: list[str], params: list[Any]
+) -> None:
+    """Add the conditions that keep ``column``'s day within [since, until] (ISO days,
+    either may be missing) to a WHERE list and its parameters.
+
+    >>> where, params = [], []
+    >>> day_range("d.published", "2024-03-01", None, where, params)
+    >>> where, params
+    (['substr(d.published, 1, 10) >= ?'], ['2024-03-01'])
+    """
+    if since:
+        where.append(f"substr({column}, 1, 10) >= ?")
+        params.append(since[:10])
+    if until:
+        where.append(f"substr({column}, 1, 10) <= ?")
+        params.append(until[:10])
 
 
 def _insert(table: str, values: dict[str, Any]) -> str:

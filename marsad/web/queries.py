@@ -9,10 +9,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..store.db import Store
+from ..store.db import Store, day_range
 
 PAGE = 20
 NETWORK_DOCS = 1000  # an actor's co-mentions are counted over its newest articles
+
+
+def _pages(total: int, size: int | None = None) -> int:
+    """How many pages of ``size`` rows (default: :data:`PAGE`) ``total`` rows fill.
+
+    >>> _pages(0), _pages(20), _pages(21)
+    (1, 1, 2)
+    """
+    return max(1, -(-total // (size or PAGE)))
 
 
 def _dicts(rows: list[Any], keys: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -52,7 +61,7 @@ def search(
             "event_type": event_type,
         },
         "page": page,
-        "pages": max(1, -(-found["total"] // PAGE)),
+        "pages": _pages(found["total"]),
         "total": found["total"],
         "results": found["rows"],
         "outlets": [
@@ -277,7 +286,7 @@ def stories(store: Store, *, page: int = 1) -> dict[str, Any]:
             ),
             ("id", "title", "outlet", "published"),
         )
-    return {"page": page, "pages": max(1, -(-total // PAGE)), "total": total, "stories": rows}
+    return {"page": page, "pages": _pages(total), "total": total, "stories": rows}
 
 
 DOWNLOAD_LIMIT = 50_000  # rows in one CSV or PLOVER download
@@ -288,12 +297,7 @@ def _filters(
 ) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
-    if since:
-        where.append("substr(d.published, 1, 10) >= ?")
-        params.append(since[:10])
-    if until:
-        where.append("substr(d.published, 1, 10) <= ?")
-        params.append(until[:10])
+    day_range("d.published", since, until, where, params)
     if outlet:
         where.append("d.outlet = ?")
         params.append(outlet)
@@ -358,7 +362,7 @@ def quotes(
             "outlet": outlet,
         },
         "page": page,
-        "pages": max(1, -(-total // limit)),
+        "pages": _pages(total, limit),
         "total": total,
         "quotes": rows,
     }
@@ -400,12 +404,7 @@ def events(
     if entity is not None:
         where.append("(ev.actor_id = ? OR ev.recipient_id = ?)")
         params += [entity, entity]
-    if since:
-        where.append("substr(ev.date, 1, 10) >= ?")
-        params.append(since[:10])
-    if until:
-        where.append("substr(ev.date, 1, 10) <= ?")
-        params.append(until[:10])
+    day_range("ev.date", since, until, where, params)
     cond = (" WHERE " + " AND ".join(where)) if where else ""
     base = (
         "FROM events ev LEFT JOIN entities a ON a.id = ev.actor_id "
@@ -433,7 +432,7 @@ def events(
     return {
         "filters": {"type": type, "entity": entity, "since": since, "until": until},
         "page": page,
-        "pages": max(1, -(-total // limit)),
+        "pages": _pages(total, limit),
         "total": total,
         "events": rows,
         "by_type": by_type,
